@@ -1,0 +1,28 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { AccessModule } from './access/access.module';
+import { AdminModule } from './admin/admin.module';
+import type { SatgateRuntime } from './bootstrap/runtime';
+import { ConfigModule } from './config/config.module';
+import { DatabaseModule } from './database/database.module';
+import { HealthModule } from './health/health.module';
+import { MetricsModule } from './metrics/metrics.module';
+import { RuntimeModule } from './bootstrap/runtime.module';
+
+/** Composes the feature modules around one global AccessGuard and one error filter (set in app.factory). */
+@Module({})
+export class AppModule {
+  static forRoot(runtime: SatgateRuntime): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(runtime.config),
+        RuntimeModule.forRoot(runtime),
+        DatabaseModule.forRoot(runtime.databaseUrl, runtime.embedded),
+        MetricsModule,
+        AccessModule,
+        HealthModule,
+        AdminModule,
+      ],
+    };
+  }
+}

@@ -1,0 +1,34 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+/**
+ * One satgate per data dir: the embedded Postgres and regtest state are single-writer. A stale lock left by
+ * a killed process (its pid no longer alive) is taken over.
+ */
+export function lockDataDir(dataDir: string): () => void {
+  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const file = path.join(dataDir, 'satgate.pid');
+  if (fs.existsSync(file)) {
+    const pid = Number(fs.readFileSync(file, 'utf8').trim());
+    if (pid && pid !== process.pid && isAlive(pid)) {
+      throw new Error(`DATA_DIR ${dataDir} is in use by another satgate (pid ${pid}); stop it or set DATA_DIR`);
+    }
+  }
+  fs.writeFileSync(file, `${process.pid}\n`);
+  return () => {
+    try {
+      if (fs.readFileSync(file, 'utf8').trim() === String(process.pid)) fs.unlinkSync(file);
+    } catch {
+      /* already gone */
+    }
+  };
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

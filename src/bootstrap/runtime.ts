@@ -1,0 +1,65 @@
+import type { AppConfig, LndCredentials, RuntimeConfig } from '../config/config.types';
+import { startEmbeddedPostgres } from '../database/embedded-postgres';
+import { startDemoOrigin } from '../demo/demo-origin';
+import { lockDataDir } from './data-dir-lock';
+import { resolveSecrets } from './secrets';
+import { startEmbeddedLightning } from './embedded-lightning';
+
+/**
+ * What satgate needs besides its own HTTP server, started before Nest: the database URL (embedded Postgres
+ * when DATABASE_URL is unset), LND credentials (the regtest network when LND_* are unset in embedded mode),
+ * and the demo origin in demo mode. Each auxiliary listener takes an ephemeral port.
+ */
+export interface SatgateRuntime {
+  config: RuntimeConfig;
+  databaseUrl: string;
+  embedded: boolean;
+  lnd?: LndCredentials;
+  /** Where the regtest network keeps its nodes, when satgate started it (for the banner). */
+  regtestDir?: string;
+  demoOriginUrl?: string;
+  /** Stops everything started here, in reverse order. */
+  stop(): Promise<void>;
+}
+
+export async function startRuntime(appConfig: AppConfig): Promise<SatgateRuntime> {
+  const stops: Array<() => Promise<void> | void> = [];
+  const stop = async (): Promise<void> => {
+    for (const s of stops.reverse()) await s();
+    stops.length = 0;
+  };
+  try {
+    const embedded = !appConfig.databaseUrl;
+    if (embedded) stops.push(lockDataDir(appConfig.dataDir));
+    const config = resolveSecrets(appConfig);
+
+    let databaseUrl = config.databaseUrl;
+    if (!databaseUrl) {
+      const pg = await startEmbeddedPostgres(config.dataDir);
+      stops.push(() => pg.stop());
+      databaseUrl = pg.url;
+    }
+
+    let lnd = config.lnd;
+    let regtestDir: string | undefined;
+    if (!lnd && embedded) {
+      const network = await startEmbeddedLightning(config.dataDir);
+      if (network) {
+        stops.push(() => network.stop());
+        lnd = network.merchant;
+        regtestDir = network.dir;
+      }
+    }
+
+    let demoOriginUrl: string | undefined;
+    if (config.demo) {
+      const origin = await startDemoOrigin({ host: '127.0.0.1' });
+      stops.push(() => origin.stop());
+      demoOriginUrl = origin.url;
+    }
+    return { config, databaseUrl, embedded, lnd, regtestDir, demoOriginUrl, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}

@@ -1,0 +1,2 @@
+/** Feature commands of the `satgate` CLI, registered lazily (see cli/main.ts). */
+export {};

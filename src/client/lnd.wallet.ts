@@ -1,0 +1,142 @@
+/**
+ * `Wallet` backed by the user's own LND through the `lightning` package: payments go through
+ * `Router.SendPaymentV2` (`pay`) and are looked up through `Router.TrackPaymentV2` (`getPayment`).
+ * Files are read and the gRPC connection opened on first use, so commands that end up not paying (a stored
+ * token, a free resource) never need the node.
+ */
+import { readFile } from 'node:fs/promises';
+import { authenticatedLndGrpc, getPayment, getWalletInfo, pay } from 'lightning';
+import type { AuthenticatedLnd } from 'lightning';
+import { PaymentFailedError } from './client.errors';
+import type { PayArgs, PaymentLookup, SettledPayment, Wallet } from './wallet.interface';
+
+/** Where the node is and the credentials to use; paths are read lazily. */
+export interface LndConnection {
+  /** `host:port` of LND's gRPC listener (`localhost:10009` by default in LND). */
+  socket: string;
+  certPath: string;
+  macaroonPath: string;
+}
+
+/** Failures after which LND has certainly given up on the payment (the `lightning` package's names). */
+const DEFINITE_FAILURES = new Set([
+  'PaymentExecutionCanceled',
+  'InsufficientBalanceToAttemptPayment',
+  'PaymentRejectedByDestination',
+  'PaymentAttemptsTimedOut',
+  'PaymentPathfindingFailedToFindPossibleRoute',
+  'FailedToFindPayableRouteToDestination',
+]);
+
+/** BOLT 2 chain ids (reversed genesis hashes, as getWalletInfo reports) -> `invoices` network names. */
+const NETWORK_OF_CHAIN: Record<string, string> = {
+  '6fe28c0ab6f1b372c1a6a246ae63f74f931e8365e15a089c68d6190000000000': 'bitcoin',
+  '06226e46111a0b59caaf126043eb5bbf28c34f3a5e332a1fc7b2b73cf188910f': 'regtest',
+  '43497fd7f826957108f4a30fd9cec3aeba79972084e90ead01ea330900000000': 'testnet',
+  '43f08bdab050e35b567c864b91f47f50ae725ae2de53bcfbbaf284da00000000': 'testnet',
+  'f61eee3b63a380a477a063af32b2bbc97c9ff9f01f2c4225e973988108000000': 'signet',
+};
+
+/** LND as the user's wallet. */
+export class LndWallet implements Wallet {
+  private lnd?: AuthenticatedLnd;
+  private cachedNetwork?: Promise<string | undefined>;
+
+  constructor(private readonly connection: LndConnection) {}
+
+  /** Pay with the fee capped by LND's pathfinding (`max_fee`), so the cap holds even on retries. */
+  async pay({ invoice, paymentHash, maxFeeSats }: PayArgs): Promise<SettledPayment> {
+    const lnd = await this.connect();
+    try {
+      const res = await pay({ lnd, request: invoice, max_fee: maxFeeSats });
+      return {
+        preimage: res.secret,
+        amountSats: res.tokens,
+        feeSats: res.fee,
+        feeMsat: Number(res.fee_mtokens),
+      };
+    } catch (err) {
+      const [code, message] = lightningError(err);
+      if (DEFINITE_FAILURES.has(message) || code === 400) throw new PaymentFailedError(paymentHash, message);
+      throw new Error(`payment outcome unknown: ${message}`);
+    }
+  }
+
+  /** Map TrackPaymentV2's answer onto the four states the pending-record resolver distinguishes. */
+  async lookupPayment(paymentHash: string): Promise<PaymentLookup> {
+    const lnd = await this.connect();
+    try {
+      const res = await getPayment({ lnd, id: paymentHash });
+      if (res.is_confirmed && res.payment) {
+        return {
+          status: 'succeeded',
+          preimage: res.payment.secret,
+          amountSats: res.payment.tokens,
+          feeSats: res.payment.fee,
+          feeMsat: Number(res.payment.fee_mtokens),
+        };
+      }
+      if (res.is_failed) return { status: 'failed', failure: failureName(res.failed) };
+      return { status: 'in_flight' };
+    } catch (err) {
+      const [code, message] = lightningError(err);
+      if (code === 404) return { status: 'not_found' };
+      throw new Error(`cannot look the payment up on LND: ${message}`);
+    }
+  }
+
+  /** The node's network, to refuse an invoice for another chain before trying to pay it. */
+  network(): Promise<string | undefined> {
+    this.cachedNetwork ??= this.connect().then(async (lnd) => {
+      const info = await getWalletInfo({ lnd }).catch((err: unknown) => {
+        throw new Error(`cannot reach LND at ${this.connection.socket}: ${lightningError(err)[1]}`);
+      });
+      const chain = (info.chains ?? [])[0];
+      return chain ? NETWORK_OF_CHAIN[chain] : undefined;
+    });
+    return this.cachedNetwork;
+  }
+
+  /** Close every gRPC client the `lightning` package opened, so the process can exit. */
+  close(): void {
+    if (!this.lnd) return;
+    for (const client of Object.values(this.lnd as Record<string, { close?: () => void }>)) {
+      client?.close?.();
+    }
+    this.lnd = undefined;
+  }
+
+  private async connect(): Promise<AuthenticatedLnd> {
+    if (this.lnd) return this.lnd;
+    const { certPath, macaroonPath, socket } = this.connection;
+    const [cert, macaroon] = await Promise.all([
+      readFile(certPath).catch(() => {
+        throw new Error(`cannot read the LND TLS certificate ${certPath}`);
+      }),
+      readFile(macaroonPath).catch(() => {
+        throw new Error(`cannot read the LND macaroon ${macaroonPath}`);
+      }),
+    ]);
+    this.lnd = authenticatedLndGrpc({
+      cert: cert.toString('base64'),
+      macaroon: macaroon.toString('hex'),
+      socket,
+    }).lnd;
+    return this.lnd;
+  }
+}
+
+/** The `lightning` package rejects with `[code, message, details]`; normalise anything else. */
+function lightningError(err: unknown): [number, string] {
+  if (Array.isArray(err)) {
+    const details = err[2] as { err?: { details?: string } } | undefined;
+    const detail = details?.err?.details;
+    return [Number(err[0]), detail ? `${String(err[1])} (${detail})` : String(err[1])];
+  }
+  return [0, err instanceof Error ? err.message : String(err)];
+}
+
+function failureName(failed: Record<string, boolean> | undefined): string {
+  const flag = Object.entries(failed ?? {}).find(([, v]) => v)?.[0];
+  return flag ? flag.replace(/^is_/, '') : 'failed';
+}

@@ -1,0 +1,99 @@
+/**
+ * `satgate tokens list | show <origin> | rm <origin>`: look after the token store by hand — see what was
+ * paid for, inspect a pending payment's hash, discard a token. Secrets (macaroon, preimage) are shown only
+ * with `show --reveal`, so listing tokens in a shared terminal or a CI log leaks nothing.
+ */
+import { parseArgs } from 'node:util';
+import { EXIT, UsageError, defaultIo, storeDir, type CommandIo } from './cli.support';
+import { FileTokenStore } from './file-token.store';
+import { normaliseOriginArg, type TokenRecord } from './token.store';
+
+/** Printed on usage errors and `--help`. */
+export const TOKENS_USAGE = `usage: satgate tokens list [--store DIR] [--json]
+       satgate tokens show <origin> [--store DIR] [--reveal]
+       satgate tokens rm <origin> [--store DIR]
+<origin> is scheme://host:port (a full URL or host:port also works; http is assumed without a scheme).
+`;
+
+const OPTIONS = {
+  store: { type: 'string' },
+  json: { type: 'boolean' },
+  reveal: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/** Entry point wired into `bin/satgate` as `satgate tokens ...`; resolves to the process exit code. */
+export async function runTokens(argv: string[], io: CommandIo = defaultIo()): Promise<number> {
+  let values;
+  let positionals: string[];
+  try {
+    ({ values, positionals } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true }));
+    if (values.help) {
+      io.stdout.write(TOKENS_USAGE);
+      return EXIT.ok;
+    }
+    const [sub, ...rest] = positionals;
+    if (sub === 'list' ? rest.length !== 0 : sub !== 'show' && sub !== 'rm') {
+      throw new UsageError(sub ? `unknown subcommand or extra arguments: ${positionals.join(' ')}` : 'missing subcommand');
+    }
+    if (sub !== 'list' && rest.length !== 1) throw new UsageError(`${sub} takes exactly one origin`);
+  } catch (err) {
+    io.stderr.write(`satgate tokens: ${(err as Error).message}\n${TOKENS_USAGE}`);
+    return EXIT.usage;
+  }
+
+  const store = new FileTokenStore(storeDir(values.store));
+  const [sub, originArg] = positionals;
+  try {
+    if (sub === 'list') {
+      const records = await store.list();
+      if (values.json) {
+        io.stdout.write(JSON.stringify(records.map((r) => redact(r))) + '\n');
+      } else if (records.length === 0) {
+        io.stderr.write(`no tokens in ${store.dir}\n`);
+      } else {
+        for (const r of records) io.stdout.write(summary(r) + '\n');
+      }
+      return EXIT.ok;
+    }
+    let origin: string;
+    try {
+      origin = normaliseOriginArg(originArg);
+    } catch {
+      io.stderr.write(`satgate tokens: not an origin: ${originArg}\n`);
+      return EXIT.usage;
+    }
+    if (sub === 'show') {
+      const record = await store.get(origin);
+      if (!record) return notFound(io, origin);
+      io.stdout.write(JSON.stringify(values.reveal ? record : redact(record), null, 2) + '\n');
+      return EXIT.ok;
+    }
+    if (!(await store.delete(origin))) return notFound(io, origin);
+    io.stderr.write(`removed the token for ${origin}\n`);
+    return EXIT.ok;
+  } catch (err) {
+    io.stderr.write(`satgate tokens: ${(err as Error).message}\n`);
+    return EXIT.error;
+  }
+}
+
+function notFound(io: CommandIo, origin: string): number {
+  io.stderr.write(`no token stored for ${origin}\n`);
+  return EXIT.error;
+}
+
+/** One line per token: origin, state, scheme, price, when. */
+function summary(r: TokenRecord): string {
+  const when = r.state === 'paid' ? `paid ${r.paidAt ?? '?'}` : `pending since ${r.createdAt} (payment ${r.paymentHash})`;
+  return `${r.origin}\t${r.state}\t${r.scheme}\t${r.amountSats} sats\t${when}`;
+}
+
+/** The record without its secrets; the payment hash stays (it is public and needed to look a payment up). */
+function redact(r: TokenRecord): Omit<TokenRecord, 'macaroon' | 'preimage'> & { macaroon: string; preimage?: string } {
+  return {
+    ...r,
+    macaroon: '(hidden; use --reveal)',
+    ...(r.preimage !== undefined ? { preimage: '(hidden; use --reveal)' } : {}),
+  };
+}

@@ -1,0 +1,78 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { ConfigError, loadConfig } from './config.loader';
+
+function problemsOf(env: NodeJS.ProcessEnv): string[] {
+  try {
+    loadConfig(env, '/srv');
+  } catch (err) {
+    assert.ok(err instanceof ConfigError);
+    return err.problems.map((p) => p.variable);
+  }
+  assert.fail('expected a ConfigError');
+}
+
+test('defaults describe the embedded demo mode', () => {
+  const c = loadConfig({}, '/srv');
+  assert.equal(c.port, 8081);
+  assert.equal(c.host, '127.0.0.1');
+  assert.equal(c.publicUrl, 'http://127.0.0.1:8081');
+  assert.equal(c.publicUrlExplicit, false);
+  assert.equal(c.dataDir, path.resolve('/srv', '.satgate'));
+  assert.equal(c.databaseUrl, undefined);
+  assert.equal(c.demo, true);
+  assert.equal(c.accessExpirySeconds, 7200);
+  assert.equal(c.refreshExpirySeconds, 2592000);
+  assert.equal(c.trustProxy, false);
+  assert.equal(c.lnd, undefined);
+});
+
+test('PORT=abc is refused and named', () => {
+  assert.deepEqual(problemsOf({ PORT: 'abc' }), ['PORT']);
+});
+
+test('every bad variable is named at once, not just the first', () => {
+  const vars = problemsOf({ PORT: '70000', DEMO: 'maybe', LOG_LEVEL: 'loud', PUBLIC_URL: 'ftp://x', ACCESS_EXPIRY_SECONDS: '-5' });
+  assert.deepEqual(vars.sort(), ['ACCESS_EXPIRY_SECONDS', 'DEMO', 'LOG_LEVEL', 'PORT', 'PUBLIC_URL']);
+});
+
+test('DATABASE_URL switches demo off by default and requires the secrets', () => {
+  assert.deepEqual(problemsOf({ DATABASE_URL: 'postgres://u@h/db' }).sort(), ['ADMIN_TOKEN', 'JWT_SECRET']);
+  const c = loadConfig({ DATABASE_URL: 'postgres://u@h/db', JWT_SECRET: 'x'.repeat(32), ADMIN_TOKEN: 'y'.repeat(32) }, '/srv');
+  assert.equal(c.demo, false);
+  assert.equal(c.jwtSecret, 'x'.repeat(32));
+  const d = loadConfig({ DATABASE_URL: 'postgres://u@h/db', JWT_SECRET: 'x'.repeat(32), ADMIN_TOKEN: 'y'.repeat(32), DEMO: 'true' }, '/srv');
+  assert.equal(d.demo, true);
+});
+
+test('a short secret is refused without echoing it', () => {
+  try {
+    loadConfig({ ADMIN_TOKEN: 'hunter2' }, '/srv');
+    assert.fail('expected a ConfigError');
+  } catch (err) {
+    assert.ok(err instanceof ConfigError);
+    assert.deepEqual(err.problems.map((p) => p.variable), ['ADMIN_TOKEN']);
+    assert.ok(!err.message.includes('hunter2'));
+  }
+});
+
+test('LND_* must come together, and accept hex or base64 contents', () => {
+  assert.deepEqual(problemsOf({ LND_SOCKET: 'localhost:10009' }).sort(), ['LND_CERT', 'LND_MACAROON']);
+  const c = loadConfig({ LND_SOCKET: 'localhost:10009', LND_CERT: 'AAEC+w==', LND_MACAROON: '0201036c6e64' }, '/srv');
+  assert.deepEqual(c.lnd, { socket: 'localhost:10009', cert: 'AAEC+w==', macaroon: Buffer.from('0201036c6e64', 'hex').toString('base64') });
+  assert.deepEqual(problemsOf({ LND_SOCKET: 'nope', LND_CERT: '/no/such/tls.cert', LND_MACAROON: 'AAEC+w==' }).sort(), ['LND_CERT', 'LND_SOCKET']);
+});
+
+test('TRUST_PROXY accepts true, a hop count or addresses', () => {
+  assert.equal(loadConfig({ TRUST_PROXY: 'true' }).trustProxy, true);
+  assert.equal(loadConfig({ TRUST_PROXY: '2' }).trustProxy, 2);
+  assert.deepEqual(loadConfig({ TRUST_PROXY: '10.0.0.1, 10.0.1.0/24' }).trustProxy, ['10.0.0.1', '10.0.1.0/24']);
+  assert.deepEqual(problemsOf({ TRUST_PROXY: 'sometimes' }), ['TRUST_PROXY']);
+});
+
+test('PUBLIC_URL loses its trailing slash and is marked explicit', () => {
+  const c = loadConfig({ PUBLIC_URL: 'https://pay.example.com/' });
+  assert.equal(c.publicUrl, 'https://pay.example.com');
+  assert.equal(c.publicUrlExplicit, true);
+});

@@ -1,0 +1,57 @@
+/** How satgate trusts `X-Forwarded-*` headers: not at all, every hop, a hop count, or a list of proxy addresses. */
+export type TrustProxySetting = boolean | number | string[];
+
+/** Credentials of an LND node as the `lightning` package wants them: socket plus base64 cert and macaroon. */
+export interface LndCredentials {
+  socket: string;
+  /** base64 of the TLS certificate file (may be empty for a publicly trusted certificate). */
+  cert: string;
+  /** base64 of the macaroon file. */
+  macaroon: string;
+}
+
+/** The validated configuration, built once at boot from the environment. */
+export interface AppConfig {
+  port: number;
+  host: string;
+  /** Base of every absolute link and the OAuth issuer; no trailing slash. */
+  publicUrl: string;
+  /** False when PUBLIC_URL was derived from HOST/PORT; with PORT=0 it is then fixed up after listening. */
+  publicUrlExplicit: boolean;
+  trustProxy: TrustProxySetting;
+  dataDir: string;
+  /** Unset means embedded mode: satgate serves its own Postgres from `dataDir`. */
+  databaseUrl?: string;
+  /** Raw-string HS256 secret for user JWTs (Alby compatible). Generated in embedded mode when unset. */
+  jwtSecret?: string;
+  /** Bearer token of the admin API. Generated in embedded mode when unset. */
+  adminToken?: string;
+  /** Secret signing the identity JWT forwarded to origins; defaults to `jwtSecret` as Alby does. */
+  originJwtSecret?: string;
+  /** Set when LND_SOCKET/LND_CERT/LND_MACAROON are given; unset in embedded mode starts the regtest network. */
+  lnd?: LndCredentials;
+  accessExpirySeconds: number;
+  refreshExpirySeconds: number;
+  /** Upper bound on the `expires_in` a client may ask for at /oauth/authorize. */
+  maxAuthorizeExpirySeconds: number;
+  /** L402 strict mode: a token is only accepted once its invoice is known to be settled. */
+  l402Strict: boolean;
+  demo: boolean;
+  /** Write the structured log to this file instead of stdout. */
+  logFile?: string;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Extra OAuth scopes offered besides Alby's table, `name=description` pairs. */
+  extraScopes: Record<string, string>;
+}
+
+/** Convenience: embedded mode is exactly "no DATABASE_URL". */
+export function isEmbedded(config: Pick<AppConfig, 'databaseUrl'>): boolean {
+  return !config.databaseUrl;
+}
+
+/** The configuration after secrets were resolved (from env, or generated and kept in the data dir). */
+export interface RuntimeConfig extends AppConfig {
+  jwtSecret: string;
+  adminToken: string;
+  originJwtSecret: string;
+}

@@ -1,0 +1,27 @@
+import * as path from 'node:path';
+import type { DataSourceOptions } from 'typeorm';
+
+/** Pool size per instance; the embedded server's connection limit is kept above it. */
+export const POOL_SIZE = 10;
+
+/**
+ * The one description of the database used by the app, the migration CLI (ormconfig.ts) and the tests.
+ * Entities and migrations are discovered from the compiled tree so a feature module only adds files.
+ * `synchronize` is never on: the schema comes from migrations, run at boot.
+ */
+export function dataSourceOptions(url: string, opts: { embedded: boolean }): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url,
+    entities: [path.join(__dirname, '..', '**', '*.entity.js')],
+    migrations: [path.join(__dirname, 'migrations', '*.js')],
+    migrationsRun: true,
+    migrationsTransactionMode: 'each',
+    synchronize: false,
+    logging: false,
+    // pglite has no uuid-ossp; pgcrypto's gen_random_uuid works on both.
+    uuidExtension: 'pgcrypto',
+    extra: { max: POOL_SIZE, connectionTimeoutMillis: 10_000 },
+    applicationName: opts.embedded ? 'satgate-embedded' : 'satgate',
+  } as DataSourceOptions;
+}

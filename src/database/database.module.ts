@@ -1,0 +1,22 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { dataSourceOptions } from './data-source.options';
+
+/** The TypeORM connection (Postgres via `pg`), migrations run at boot; entities register with forFeature. */
+@Module({})
+export class DatabaseModule {
+  static forRoot(url: string, embedded: boolean): DynamicModule {
+    return {
+      module: DatabaseModule,
+      imports: [
+        TypeOrmModule.forRoot({
+          ...dataSourceOptions(url, { embedded }),
+          entities: [],
+          autoLoadEntities: true,
+          retryAttempts: 3,
+          retryDelay: 1000,
+        }),
+      ],
+    };
+  }
+}
