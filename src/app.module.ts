@@ -7,6 +7,9 @@ import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { RuntimeModule } from './bootstrap/runtime.module';
+import { GatewayModule } from './gateway/gateway.module';
+import { L402Module } from './l402/l402.module';
+import { OAuthModule } from './oauth/oauth.module';
 
 /** Composes the feature modules around one global AccessGuard and one error filter (set in app.factory). */
 @Module({})
@@ -22,6 +25,10 @@ export class AppModule {
         AccessModule,
         HealthModule,
         AdminModule,
+        OAuthModule,
+        L402Module,
+        // Last: its catch-all route must not shadow the feature controllers.
+        GatewayModule,
       ],
     };
   }

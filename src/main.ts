@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { renderBanner } from './bootstrap/banner';
-import { BANNER_SECTIONS } from './bootstrap/banner.sections';
+import { BannerService } from './bootstrap/banner.sections';
 import { startSatgate } from './bootstrap/satgate';
 import { ConfigError, loadConfig } from './config/config.loader';
 import { logger } from './common/logger';
@@ -20,8 +20,8 @@ async function main(): Promise<void> {
   const satgate = await startSatgate(config);
   logger.info({ url: satgate.url, demo: config.demo, embedded: satgate.runtime.embedded }, 'satgate listening');
   if (config.demo) {
-    const sections = await Promise.all(BANNER_SECTIONS.map((s) => s(satgate)));
-    process.stdout.write(`${renderBanner(satgate.url, satgate.runtime, sections.flat())}\n`);
+    const sections = await satgate.app.get(BannerService).render();
+    process.stdout.write(`${renderBanner(satgate.url, satgate.runtime, sections)}\n`);
   } else {
     process.stdout.write(`satgate listening on ${satgate.url}\n`);
   }

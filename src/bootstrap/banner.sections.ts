@@ -1,5 +1,21 @@
+import { Injectable } from '@nestjs/common';
 import type { BannerSection } from './banner';
-import type { RunningSatgate } from './satgate';
 
-/** Each feature contributes banner lines (demo credentials, curl steps) here. */
-export const BANNER_SECTIONS: Array<(satgate: RunningSatgate) => Promise<BannerSection[]>> = [];
+/**
+ * Features add their demo lines (credentials, curl steps) here from onApplicationBootstrap; main.ts prints
+ * them in the banner after listening. The only path by which secrets reach the console.
+ */
+@Injectable()
+export class BannerService {
+  private readonly sections: Array<{ order: number; build: () => BannerSection | Promise<BannerSection> }> = [];
+
+  /** `order` sorts sections (lower first); `build` runs after the server listens, so URLs are final. */
+  add(order: number, build: () => BannerSection | Promise<BannerSection>): void {
+    this.sections.push({ order, build });
+  }
+
+  async render(): Promise<BannerSection[]> {
+    const sorted = [...this.sections].sort((a, b) => a.order - b.order);
+    return Promise.all(sorted.map((s) => s.build()));
+  }
+}

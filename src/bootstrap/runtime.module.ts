@@ -1,4 +1,5 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
+import { BannerService } from './banner.sections';
 import type { SatgateRuntime } from './runtime';
 
 /** Injection token of the SatgateRuntime (demo origin URL, LND credentials, embedded flags). */
@@ -8,6 +9,10 @@ export const SATGATE_RUNTIME = Symbol('SATGATE_RUNTIME');
 @Module({})
 export class RuntimeModule {
   static forRoot(runtime: SatgateRuntime): DynamicModule {
-    return { module: RuntimeModule, providers: [{ provide: SATGATE_RUNTIME, useValue: runtime }], exports: [SATGATE_RUNTIME] };
+    return {
+      module: RuntimeModule,
+      providers: [{ provide: SATGATE_RUNTIME, useValue: runtime }, BannerService],
+      exports: [SATGATE_RUNTIME, BannerService],
+    };
   }
 }

@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import type { DataSourceOptions } from 'typeorm';
+import { CountingQueryLogger } from './query-counter';
 
 /** Pool size per instance; the embedded server's connection limit is kept above it. */
 export const POOL_SIZE = 10;
@@ -18,7 +19,9 @@ export function dataSourceOptions(url: string, opts: { embedded: boolean }): Dat
     migrationsRun: true,
     migrationsTransactionMode: 'each',
     synchronize: false,
-    logging: false,
+    logging: ['query', 'error', 'warn', 'migration'],
+    logger: new CountingQueryLogger(),
+    maxQueryExecutionTime: 1000,
     // pglite has no uuid-ossp; pgcrypto's gen_random_uuid works on both.
     uuidExtension: 'pgcrypto',
     extra: { max: POOL_SIZE, connectionTimeoutMillis: 10_000 },

@@ -1,9 +1,14 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { dataSourceOptions } from './data-source.options';
+import { InvalidationBus } from './invalidation.bus';
 
-/** The TypeORM connection (Postgres via `pg`), migrations run at boot; entities register with forFeature. */
-@Module({})
+/**
+ * The TypeORM connection (Postgres via `pg`), migrations run at boot; entities register with forFeature.
+ * Also shares the InvalidationBus that keeps hot-path caches coherent across instances.
+ */
+@Global()
+@Module({ providers: [InvalidationBus], exports: [InvalidationBus] })
 export class DatabaseModule {
   static forRoot(url: string, embedded: boolean): DynamicModule {
     return {

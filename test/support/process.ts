@@ -1,9 +1,25 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import * as path from 'node:path';
 
-export const ROOT = path.resolve(__dirname, '..', '..', '..');
-export const MAIN_JS = path.join(ROOT, 'dist', 'src', 'main.js');
-export const CLI_JS = path.join(ROOT, 'bin', 'satgate.js');
+import * as fs from 'node:fs';
+
+/** The compiled tree this test runs from (dist/ for npm test, or a contributor's own outDir). */
+export const BUILD_ROOT = path.resolve(__dirname, '..', '..');
+/** The repository root (where package.json is). */
+export const ROOT = findUp(BUILD_ROOT, 'package.json');
+export const MAIN_JS = path.join(BUILD_ROOT, 'src', 'main.js');
+/** Runs the CLI from the same compiled tree: `node CLI_JS <command> ...`. */
+export const CLI_JS = path.join(BUILD_ROOT, 'src', 'cli', 'bin.js');
+
+function findUp(dir: string, file: string): string {
+  let d = dir;
+  while (!fs.existsSync(path.join(d, file))) {
+    const parent = path.dirname(d);
+    if (parent === d) throw new Error(`${file} not found above ${dir}`);
+    d = parent;
+  }
+  return d;
+}
 
 /** A child process with its output collected, for tests of the two commands and the CLI. */
 export interface Spawned {

@@ -153,3 +153,11 @@ describe('WWW-Authenticate formatting', () => {
     );
   });
 });
+
+describe('fits the shared error filter', () => {
+  it('is structurally a WireError {status, toBody(): Record<string, unknown>, headers()}', () => {
+    const wire: { status: number; toBody(): Record<string, unknown>; headers?(): Record<string, string> } = new InvalidGrant('x');
+    assert.equal(wire.status, 400);
+    assert.deepEqual(wire.toBody(), { error: 'invalid_grant', error_description: 'x' });
+  });
+});

@@ -19,11 +19,14 @@ export type OAuthErrorCode =
   | 'insufficient_scope'
   | 'invalid_redirect_uri';
 
-/** JSON body of an error response (RFC 6749 §5.2); satgate always fills `error_description`. */
-export interface OAuthErrorBody {
+/**
+ * JSON body of an error response (RFC 6749 §5.2); satgate always fills `error_description`. A type alias
+ * (not an interface) so it is assignable to `Record<string, unknown>`, the shape the error filter expects.
+ */
+export type OAuthErrorBody = {
   error: OAuthErrorCode;
   error_description: string;
-}
+};
 
 /**
  * Base of every OAuth error. `description` goes to the client as `error_description`, so it must

@@ -68,7 +68,7 @@ export async function verifyUserJwt(token: string, secret: string, clock: Clock)
   try {
     ({ payload } = await jwtVerify(token, key, {
       algorithms: [USER_JWT_ALGORITHM],
-      currentDate: new Date(clock.now()),
+      currentDate: clock.now(),
     }));
   } catch (err) {
     const code = (err as { code?: unknown })?.code;
@@ -112,7 +112,7 @@ export async function signIdentityJwt(subject: IdentityJwtSubject, secret: strin
   const key = keyOf(secret);
   const asNumber = typeof subject.id === 'number' ? subject.id : /^(0|[1-9][0-9]*)$/.test(subject.id) ? Number(subject.id) : NaN;
   const id = Number.isSafeInteger(asNumber) ? asNumber : String(subject.id);
-  const exp = Math.floor(clock.now() / 1000) + IDENTITY_JWT_LIFETIME_SECONDS;
+  const exp = Math.floor(clock.now().getTime() / 1000) + IDENTITY_JWT_LIFETIME_SECONDS;
   return new SignJWT({ id, clientId: subject.clientId, exp })
     .setProtectedHeader({ alg: USER_JWT_ALGORITHM, typ: 'JWT' })
     .sign(key);

@@ -1,0 +1,194 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { serveNode, type NodeServer } from './grpc.server';
+import { AtomicJsonFile } from './json-file.store';
+import { MacaroonVerifier, mintMacaroon, type MacaroonRole } from './lnd.macaroon';
+import { NodeStore } from './node.store';
+import { PaymentRouter } from './payment.router';
+import { RegtestNode, type ChainState } from './regtest.node';
+import { ensureTlsIdentity } from './tls.cert';
+
+/** Where one node of a running network is reached and which files hold its credentials (LND's layout). */
+export interface RegtestNodeInfo {
+  name: 'merchant' | 'payer';
+  /** `<dataDir>/regtest/<name>`: tls.cert, tls.key, *.macaroon, socket and the node's state. */
+  dir: string;
+  /** `localhost:port` — the TLS certificate is valid for `localhost`. */
+  socket: string;
+  certPath: string;
+  adminMacaroonPath: string;
+  invoiceMacaroonPath: string;
+  readonlyMacaroonPath: string;
+  /** The node's identity public key (hex), the destination of its invoices. */
+  pubkey: string;
+}
+
+/** A running simulated Lightning network: the merchant node satgate uses and a payer node that pays it. */
+export interface RegtestNetwork {
+  merchant: RegtestNodeInfo;
+  payer: RegtestNodeInfo;
+  /** Closes both gRPC listeners and waits until all state is on disk. */
+  stop(): Promise<void>;
+}
+
+/** Options of startRegtestNetwork. */
+export interface RegtestNetworkOptions {
+  /** satgate's data dir; the network lives in `<dataDir>/regtest/`. */
+  dataDir: string;
+  /** Loopback address to listen on (default 127.0.0.1); ports are always ephemeral. */
+  host?: string;
+}
+
+/** The payer's opening balance: it funded the payer->merchant channel with this many sats. */
+export const PAYER_INITIAL_SATS = 10_000_000n;
+
+interface NetworkFile {
+  version: 1;
+  blockHeight: number;
+  blockHash: string;
+  chanId: string;
+  capacityMsat: string;
+}
+
+const NODE_LOOKS = { merchant: { alias: 'satgate-merchant', color: '#f7931a' }, payer: { alias: 'satgate-payer', color: '#3399ff' } };
+const MACAROON_FILES: Record<MacaroonRole, string> = {
+  admin: 'admin.macaroon',
+  invoice: 'invoice.macaroon',
+  readonly: 'readonly.macaroon',
+};
+
+/**
+ * Starts (or resumes) the regtest network stored under `<dataDir>/regtest/`: two LND-compatible nodes, each
+ * serving LND's gRPC API on an ephemeral loopback port with its own TLS certificate and macaroons, joined
+ * by one channel the payer funded. Everything (keys, invoices, payments, balances, indexes) survives a
+ * restart on the same dataDir; credential files keep working across restarts.
+ */
+export async function startRegtestNetwork(opts: RegtestNetworkOptions): Promise<RegtestNetwork> {
+  const host = opts.host ?? '127.0.0.1';
+  const root = join(resolve(opts.dataDir), 'regtest');
+  mkdirSync(root, { recursive: true, mode: 0o700 });
+  const releaseLock = acquireLock(root);
+  const servers: NodeServer[] = [];
+  const nodes: RegtestNode[] = [];
+  try {
+    const chain = loadChain(root);
+    const router = new PaymentRouter(() => nodes);
+    const infos: RegtestNodeInfo[] = [];
+    for (const name of ['merchant', 'payer'] as const) {
+      const dir = join(root, name);
+      const store = new NodeStore(dir);
+      const initial = name === 'payer' ? PAYER_INITIAL_SATS * 1000n : 0n;
+      const loaded = store.loadOrCreate(NODE_LOOKS[name].alias, NODE_LOOKS[name].color, initial);
+      const node = new RegtestNode(name, store, loaded.node, loaded.invoices, loaded.payments, chain);
+      nodes.push(node);
+      writeMacaroons(dir, Buffer.from(loaded.node.macaroonRootKey, 'hex'));
+      const tls = await ensureTlsIdentity(dir, NODE_LOOKS[name].alias, host);
+      const server = await serveNode({ node, router }, tls, host);
+      servers.push(server);
+      const socket = `${isLoopbackName(host) ? 'localhost' : host}:${server.port}`;
+      writeFileSync(join(dir, 'socket'), `${socket}\n`);
+      infos.push({
+        name,
+        dir,
+        socket,
+        certPath: join(dir, 'tls.cert'),
+        adminMacaroonPath: join(dir, MACAROON_FILES.admin),
+        invoiceMacaroonPath: join(dir, MACAROON_FILES.invoice),
+        readonlyMacaroonPath: join(dir, MACAROON_FILES.readonly),
+        pubkey: node.pubkey,
+      });
+    }
+    let stopped: Promise<void> | undefined;
+    const stop = () =>
+      (stopped ??= (async () => {
+        await Promise.all(servers.map((s) => s.close()));
+        await Promise.all(nodes.map((n) => n.stop()));
+        for (const info of infos) rmSync(join(info.dir, 'socket'), { force: true });
+        releaseLock();
+      })());
+    return { merchant: infos[0], payer: infos[1], stop };
+  } catch (err) {
+    await Promise.all(servers.map((s) => s.close()));
+    await Promise.all(nodes.map((n) => n.stop()));
+    releaseLock();
+    throw err;
+  }
+}
+
+function loadChain(root: string): ChainState {
+  const file = new AtomicJsonFile<NetworkFile>(join(root, 'network.json'));
+  let net = file.read();
+  if (!net) {
+    const blockHeight = 150;
+    // Short channel id of the funding output: block 101, transaction 1, output 0.
+    const chanId = ((101n << 40n) | (1n << 16n)).toString();
+    net = {
+      version: 1,
+      blockHeight,
+      blockHash: randomBytes(32).toString('hex'),
+      chanId,
+      capacityMsat: (PAYER_INITIAL_SATS * 1000n).toString(),
+    };
+    file.writeSync(net);
+  }
+  return {
+    blockHeight: net.blockHeight,
+    blockHash: net.blockHash,
+    bestHeaderTimestamp: Math.floor(Date.now() / 1000),
+    chanId: net.chanId,
+    capacityMsat: net.capacityMsat,
+  };
+}
+
+/**
+ * LND bakes its macaroons once; we re-bake only files that are missing or no longer verify against the
+ * node's root key, so copies handed out earlier keep working across restarts.
+ */
+function writeMacaroons(dir: string, rootKey: Buffer): void {
+  const verifier = new MacaroonVerifier(rootKey);
+  for (const role of Object.keys(MACAROON_FILES) as MacaroonRole[]) {
+    const path = join(dir, MACAROON_FILES[role]);
+    if (existsSync(path)) {
+      try {
+        verifier.verify(readFileSync(path).toString('hex'));
+        continue;
+      } catch {
+        // stale (e.g. the node state was reset): bake a new one below
+      }
+    }
+    writeFileSync(path, mintMacaroon(rootKey, role), { mode: role === 'admin' ? 0o600 : 0o644 });
+  }
+}
+
+/** One running network per data dir: a second one would race the first on the same files. */
+function acquireLock(root: string): () => void {
+  const path = join(root, 'network.pid');
+  if (existsSync(path)) {
+    const pid = Number(readFileSync(path, 'utf8'));
+    if (pid && isAlive(pid)) {
+      throw new Error(`a regtest network is already running on ${root} (pid ${pid}); stop it first`);
+    }
+  }
+  writeFileSync(path, String(process.pid));
+  let released = false;
+  return () => {
+    if (released) return;
+    released = true;
+    rmSync(path, { force: true });
+  };
+}
+
+function isAlive(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function isLoopbackName(host: string): boolean {
+  return host === '127.0.0.1' || host === 'localhost' || host === '::1';
+}
