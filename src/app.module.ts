@@ -9,6 +9,7 @@ import { MetricsModule } from './metrics/metrics.module';
 import { RuntimeModule } from './bootstrap/runtime.module';
 import { GatewayModule } from './gateway/gateway.module';
 import { L402Module } from './l402/l402.module';
+import { LightningModule } from './lightning/lightning.module';
 import { OAuthModule } from './oauth/oauth.module';
 
 /** Composes the feature modules around one global AccessGuard and one error filter (set in app.factory). */
@@ -22,6 +23,7 @@ export class AppModule {
         RuntimeModule.forRoot(runtime),
         DatabaseModule.forRoot(runtime.databaseUrl, runtime.embedded),
         MetricsModule,
+        LightningModule,
         AccessModule,
         HealthModule,
         AdminModule,

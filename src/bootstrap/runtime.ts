@@ -44,11 +44,9 @@ export async function startRuntime(appConfig: AppConfig): Promise<SatgateRuntime
     let regtestDir: string | undefined;
     if (!lnd && embedded) {
       const network = await startEmbeddedLightning(config.dataDir);
-      if (network) {
-        stops.push(() => network.stop());
-        lnd = network.merchant;
-        regtestDir = network.dir;
-      }
+      stops.push(() => network.stop());
+      lnd = network.merchant;
+      regtestDir = network.dir;
     }
 
     let demoOriginUrl: string | undefined;

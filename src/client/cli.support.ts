@@ -2,8 +2,8 @@
  * Pieces shared by `satgate fetch` and `satgate tokens`: output streams, the store location rule and the
  * exit codes the issue fixes (scripts branch on them, so they are constants, not literals).
  */
-import { homedir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
+import { defaultStoreDir } from './file-token.store';
 
 /** Where commands write; tests pass collectors, the binary passes process.stdout/stderr. */
 export interface CommandIo {
@@ -31,9 +31,7 @@ export class UsageError extends Error {
 
 /** `--store`, else `SATGATE_STORE`, else `~/.satgate/tokens`. */
 export function storeDir(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
-  if (flag) return resolve(flag);
-  if (env.SATGATE_STORE) return resolve(env.SATGATE_STORE);
-  return join(homedir(), '.satgate', 'tokens');
+  return flag ? resolve(flag) : defaultStoreDir(env);
 }
 
 /** Default streams: the process's own. */

@@ -5,10 +5,17 @@
  */
 import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, open, readdir, readFile, rename, unlink } from 'node:fs/promises';
-import { join } from 'node:path';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { originOf, type TokenRecord, type TokenStore } from './token.store';
 
 const FILE_MODE = 0o600;
+
+/** `SATGATE_STORE`, else `~/.satgate/tokens`: where tokens live unless told otherwise. */
+export function defaultStoreDir(env: NodeJS.ProcessEnv = process.env): string {
+  return env.SATGATE_STORE ? resolve(env.SATGATE_STORE) : join(homedir(), '.satgate', 'tokens');
+}
+
 const DIR_MODE = 0o700;
 
 /** `FileTokenStore` keeps each origin's token in `<dir>/<scheme>_<host>_<port>.json`. */

@@ -136,6 +136,33 @@ describe('l402Fetch refusals', () => {
     assert.equal(await res.text(), '{"error":"payment_required"}');
   });
 
+  it('uses the store in SATGATE_STORE by default, where an unresolved pending payment blocks paying again', async () => {
+    const dir = join(root, 'env-store');
+    await new FileTokenStore(dir).put({
+      origin: `${base}`,
+      state: 'pending',
+      scheme: 'L402',
+      macaroon: 'AgE=',
+      invoice: 'lnbcrt1',
+      paymentHash: 'ab'.repeat(32),
+      amountSats: 1,
+      createdAt: new Date().toISOString(),
+    });
+    handler = challengeFor({ sats: 10 });
+    const old = process.env.SATGATE_STORE;
+    process.env.SATGATE_STORE = dir;
+    try {
+      await assert.rejects(
+        l402Fetch(`${base}/x`),
+        (err: unknown) =>
+          err instanceof WalletNotConfiguredError && err.message === `payment ${'ab'.repeat(32)} is pending and must be looked up for ${base}, but no Lightning node is configured`,
+      );
+    } finally {
+      if (old === undefined) delete process.env.SATGATE_STORE;
+      else process.env.SATGATE_STORE = old;
+    }
+  });
+
   it('says a node is needed when a payment is due and none is configured, leaving no pending record', async () => {
     handler = challengeFor({ sats: 10 });
     const store = newStore();

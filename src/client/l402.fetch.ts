@@ -6,19 +6,23 @@
 import { chooseChallenge, parseL402Challenges, type L402Challenge } from './challenge.parser';
 import { payChallenge, checkedChallenge } from './challenge.payer';
 import { MalformedChallengeError } from './client.errors';
+import { FileTokenStore, defaultStoreDir } from './file-token.store';
 import type { L402EventListener } from './l402.events';
 import { resolvePending, type FlowContext } from './pending.resolver';
 import { originOf, type TokenRecord, type TokenStore } from './token.store';
 import type { Wallet } from './wallet.interface';
 
-/** Defaults from PROTOCOL.md "Client behaviour". */
+/** Highest price paid without asking, from PROTOCOL.md "Client behaviour". */
 export const DEFAULT_MAX_COST_SATS = 1000;
+/** Routing fee cap, from PROTOCOL.md "Client behaviour". */
 export const DEFAULT_MAX_FEE_SATS = 10;
+/** How long a payment found in flight is waited for before telling the user what to do. */
 export const DEFAULT_PENDING_TIMEOUT_MS = 60_000;
 
-/** Options of `l402Fetch`. Only `store` is required; a wallet is needed only when something must be paid. */
+/** Options of `l402Fetch`. All optional; a wallet is needed only when something must be paid. */
 export interface L402FetchOptions {
-  store: TokenStore;
+  /** Where tokens are kept (default: FileTokenStore in SATGATE_STORE or ~/.satgate/tokens). */
+  store?: TokenStore;
   wallet?: Wallet;
   /** Highest invoice amount paid without asking (default 1000 sats). */
   maxCostSats?: number;
@@ -37,6 +41,15 @@ export interface L402FetchOptions {
 
 // Per-store, per-origin payment in progress in this process: concurrent calls share one payment.
 const inProgress = new WeakMap<TokenStore, Map<string, Promise<TokenRecord>>>();
+// One default store object per directory, so calls relying on the default share the lock above.
+const defaultStores = new Map<string, FileTokenStore>();
+
+function defaultStore(): FileTokenStore {
+  const dir = defaultStoreDir();
+  let store = defaultStores.get(dir);
+  if (!store) defaultStores.set(dir, (store = new FileTokenStore(dir)));
+  return store;
+}
 
 /**
  * Fetch `url`; on a 402 carrying an L402 challenge, pay it (if allowed) and retry once with
@@ -44,12 +57,16 @@ const inProgress = new WeakMap<TokenStore, Map<string, Promise<TokenRecord>>>();
  * it refuses or fails; returns the server's response otherwise (a 402 without L402 challenge included).
  * `init.body` must be replayable (string, bytes, URLSearchParams, FormData): it may be sent twice.
  */
-export async function l402Fetch(url: string | URL, init: RequestInit = {}, options: L402FetchOptions): Promise<Response> {
+export async function l402Fetch(
+  url: string | URL,
+  init: RequestInit = {},
+  options: L402FetchOptions = {},
+): Promise<Response> {
   const target = new URL(String(url));
   const doFetch = options.fetch ?? fetch;
   const ctx: FlowContext = {
     origin: originOf(target),
-    store: options.store,
+    store: options.store ?? defaultStore(),
     wallet: options.wallet,
     maxCostSats: options.maxCostSats ?? DEFAULT_MAX_COST_SATS,
     maxFeeSats: options.maxFeeSats ?? DEFAULT_MAX_FEE_SATS,

@@ -39,7 +39,7 @@ const NETWORK_OF_CHAIN: Record<string, string> = {
 
 /** LND as the user's wallet. */
 export class LndWallet implements Wallet {
-  private lnd?: AuthenticatedLnd;
+  private lnd?: Promise<AuthenticatedLnd>;
   private cachedNetwork?: Promise<string | undefined>;
 
   constructor(private readonly connection: LndConnection) {}
@@ -94,20 +94,29 @@ export class LndWallet implements Wallet {
       const chain = (info.chains ?? [])[0];
       return chain ? NETWORK_OF_CHAIN[chain] : undefined;
     });
+    this.cachedNetwork.catch(() => (this.cachedNetwork = undefined)); // retry after a failure
     return this.cachedNetwork;
   }
 
   /** Close every gRPC client the `lightning` package opened, so the process can exit. */
-  close(): void {
-    if (!this.lnd) return;
-    for (const client of Object.values(this.lnd as Record<string, { close?: () => void }>)) {
+  async close(): Promise<void> {
+    const pending = this.lnd;
+    this.lnd = undefined;
+    this.cachedNetwork = undefined;
+    const lnd = await pending?.catch(() => undefined);
+    for (const client of Object.values((lnd ?? {}) as Record<string, { close?: () => void }>)) {
       client?.close?.();
     }
-    this.lnd = undefined;
   }
 
-  private async connect(): Promise<AuthenticatedLnd> {
-    if (this.lnd) return this.lnd;
+  /** One connection per wallet, shared by concurrent callers. */
+  private connect(): Promise<AuthenticatedLnd> {
+    this.lnd ??= this.open();
+    this.lnd.catch(() => (this.lnd = undefined));
+    return this.lnd;
+  }
+
+  private async open(): Promise<AuthenticatedLnd> {
     const { certPath, macaroonPath, socket } = this.connection;
     const [cert, macaroon] = await Promise.all([
       readFile(certPath).catch(() => {
@@ -117,12 +126,11 @@ export class LndWallet implements Wallet {
         throw new Error(`cannot read the LND macaroon ${macaroonPath}`);
       }),
     ]);
-    this.lnd = authenticatedLndGrpc({
+    return authenticatedLndGrpc({
       cert: cert.toString('base64'),
       macaroon: macaroon.toString('hex'),
       socket,
     }).lnd;
-    return this.lnd;
   }
 }
 
@@ -136,7 +144,8 @@ function lightningError(err: unknown): [number, string] {
   return [0, err instanceof Error ? err.message : String(err)];
 }
 
-function failureName(failed: Record<string, boolean> | undefined): string {
-  const flag = Object.entries(failed ?? {}).find(([, v]) => v)?.[0];
+/** `{is_insufficient_balance: true, ...}` -> `insufficient_balance`. */
+function failureName(failed: object | undefined): string {
+  const flag = Object.entries(failed ?? {}).find(([k, v]) => k.startsWith('is_') && v === true)?.[0];
   return flag ? flag.replace(/^is_/, '') : 'failed';
 }
