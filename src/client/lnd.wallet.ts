@@ -58,7 +58,7 @@ export class LndWallet implements Wallet {
     } catch (err) {
       const [code, message] = lightningError(err);
       if (DEFINITE_FAILURES.has(message) || code === 400) throw new PaymentFailedError(paymentHash, message);
-      throw new Error(`payment outcome unknown: ${message}`);
+      throw new Error(message); // outcome unknown: the caller looks the payment up
     }
   }
 
