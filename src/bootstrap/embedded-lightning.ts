@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import type { LndCredentials } from '../config/config.types';
-import { resolveCredential } from '../config/credential-value';
+import { resolveCredential } from '../lightning/lnd-credentials';
 import { startRegtestNetwork } from '../regtest/network';
 
 /** The regtest network as the runtime uses it: merchant credentials through LND's normal config path. */

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { AppConfig, TrustProxySetting } from './config.types';
-import { resolveCredential } from './credential-value';
+import { resolveCredential } from '../lightning/lnd-credentials';
 
 /** One bad environment variable and why. */
 export interface ConfigProblem {
@@ -98,7 +98,8 @@ function readLnd(env: NodeJS.ProcessEnv, problems: ConfigProblem[], cwd: string)
 
 function tryCredential(variable: string, value: string, problems: ConfigProblem[], cwd: string): string | undefined {
   try {
-    return resolveCredential(value, cwd);
+    const v = value.trim();
+    return resolveCredential(/^\.\.?\//.test(v) ? path.resolve(cwd, v) : v);
   } catch (err) {
     problems.push({ variable, message: (err as Error).message });
     return undefined;

@@ -1,14 +1,8 @@
 /** How satgate trusts `X-Forwarded-*` headers: not at all, every hop, a hop count, or a list of proxy addresses. */
 export type TrustProxySetting = boolean | number | string[];
 
-/** Credentials of an LND node as the `lightning` package wants them: socket plus base64 cert and macaroon. */
-export interface LndCredentials {
-  socket: string;
-  /** base64 of the TLS certificate file (may be empty for a publicly trusted certificate). */
-  cert: string;
-  /** base64 of the macaroon file. */
-  macaroon: string;
-}
+import type { LndCredentials } from '../lightning/lnd-credentials';
+export type { LndCredentials };
 
 /** The validated configuration, built once at boot from the environment. */
 export interface AppConfig {

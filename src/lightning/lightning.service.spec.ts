@@ -182,26 +182,31 @@ describe('LightningService.subscribeSettlements across a network restart', () =>
       return s;
     };
     try {
+      let m = service(creds.socket, net.merchant.dir);
+      let p = service(readNodeDir(net.payer.dir).socket, net.payer.dir);
+      // Settled before anyone listens: a subscriber resuming from its index must never see it.
+      const z = await m.createInvoice({ sats: 50, memo: 'z', expirySeconds: 600 });
+      await p.pay({ request: z.paymentRequest, maxFeeSats: 0, timeoutSeconds: 10 });
+      const zIndex = (await m.getInvoice(z.paymentHash))!.settleIndex!;
+      assert.equal(zIndex, 1);
+
       const followed = service(`localhost:${proxy.port}`, net.merchant.dir);
       const events: SettlementEvent[] = [];
       const errors: Error[] = [];
       followed.subscribeSettlements({
-        fromSettleIndex: 0,
+        fromSettleIndex: zIndex,
         reconnectDelayMs: 50,
         onSettled: (e) => void events.push(e),
         onError: (e) => void errors.push(e),
       });
-      await new Promise((r) => setTimeout(r, 100)); // let the stream open: index 0 means "from now on"
-
-      let m = service(creds.socket, net.merchant.dir);
-      let p = service(readNodeDir(net.payer.dir).socket, net.payer.dir);
       const a = await m.createInvoice({ sats: 100, memo: 'a', expirySeconds: 600 });
       await p.pay({ request: a.paymentRequest, maxFeeSats: 0, timeoutSeconds: 10 });
       await waitFor(() => events.length === 1, 'first settlement');
       assert.deepEqual(
         { ...events[0], settledAt: undefined },
-        { paymentHash: a.paymentHash, sats: 100, settledAt: undefined, settleIndex: 1 },
+        { paymentHash: a.paymentHash, sats: 100, settledAt: undefined, settleIndex: 2 },
       );
+      assert.ok(events[0].settledAt instanceof Date);
 
       await net.stop();
       net = await startRegtestNetwork({ dataDir });
@@ -216,19 +221,20 @@ describe('LightningService.subscribeSettlements across a network restart', () =>
       assert.deepEqual(
         events.map((e) => [e.settleIndex, e.paymentHash, e.sats]),
         [
-          [1, a.paymentHash, 100],
-          [2, b.paymentHash, 200],
-          [3, c.paymentHash, 300],
+          [2, a.paymentHash, 100],
+          [3, b.paymentHash, 200],
+          [4, c.paymentHash, 300],
         ],
       );
       assert.ok(errors.some((e) => e instanceof LightningError), 'the outage was reported');
 
-      // A fresh subscriber resuming from settle index 1 gets 2 and 3 only — never invoice a again.
+      // A fresh subscriber resuming from settle index 2 gets 3 and 4 only — never z or a again.
       const resumed: number[] = [];
-      m.subscribeSettlements({ fromSettleIndex: 1, onSettled: (e) => void resumed.push(e.settleIndex) });
-      await waitFor(() => resumed.length === 2, 'backlog after index 1');
-      assert.deepEqual(resumed, [2, 3]);
-      assert.equal((await m.getInvoice(a.paymentHash))?.settleIndex, 1, 'invoices survive the restart');
+      m.subscribeSettlements({ fromSettleIndex: 2, onSettled: (e) => void resumed.push(e.settleIndex) });
+      await waitFor(() => resumed.length === 2, 'backlog after index 2');
+      await new Promise((r) => setTimeout(r, 100));
+      assert.deepEqual(resumed, [3, 4]);
+      assert.equal((await m.getInvoice(a.paymentHash))?.settleIndex, 2, 'invoices survive the restart');
       assert.equal((await p.getPayment(a.paymentHash)).status, 'succeeded', 'payments survive the restart');
     } finally {
       for (const s of services) s.close();

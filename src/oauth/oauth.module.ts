@@ -1,5 +1,72 @@
-import { Module } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { BEARER_AUTHENTICATOR } from '../access/access.ports';
+import { ClientsModule } from '../clients/clients.module';
+import { UsersModule } from '../users/users.module';
+import { OAuthAuthorizationCode } from './authorization-code.entity';
+import { AuthorizationService } from './authorization.service';
+import { AuthorizeController } from './authorize.controller';
+import { OAuthBearerAuthenticator } from './bearer.authenticator';
+import { CodesRepository } from './codes.repository';
+import { ConnectedAppsController } from './connected-apps.controller';
+import { DemoController } from './demo.controller';
+import { DemoSeeder } from './demo.seeder';
+import { OAuthGrant } from './grant.entity';
+import { AuthorizationCodeGrant } from './grants/authorization-code.grant';
+import { ClientCredentialsGrant } from './grants/client-credentials.grant';
+import { GrantRegistry } from './grants/grant.registry';
+import { RefreshTokenGrant } from './grants/refresh-token.grant';
+import { GrantsRepository } from './grants.repository';
+import { GrantsService } from './grants.service';
+import { AlbyIntrospectionController } from './introspection.controller';
+import { MetadataController } from './metadata.controller';
+import { OAuthClockModule } from './oauth.clock';
+import { OAuthToken } from './token.entity';
+import { TokenController } from './token.controller';
+import { TokenEndpointService } from './token-endpoint.service';
+import { TokenIssuer } from './token.issuer';
+import { TokensRepository } from './tokens.repository';
 
-/** The OAuth2 authorization server (issue 5) — placeholder until the feature lands. */
-@Module({})
+/**
+ * The OAuth2 authorization server (issue 5): /oauth/* endpoints, grants, tokens, connected apps, demo seed.
+ * Global so the access module's PolicyEvaluator finds `BEARER_AUTHENTICATOR` (and the gateway/L402 modules
+ * the authenticator and grant services) without importing this module.
+ */
+@Global()
+@Module({
+  imports: [TypeOrmModule.forFeature([OAuthGrant, OAuthAuthorizationCode, OAuthToken]), ClientsModule, UsersModule, OAuthClockModule],
+  controllers: [
+    AuthorizeController,
+    TokenController,
+    AlbyIntrospectionController,
+    MetadataController,
+    ConnectedAppsController,
+    DemoController,
+  ],
+  providers: [
+    GrantsRepository,
+    TokensRepository,
+    CodesRepository,
+    GrantsService,
+    TokenIssuer,
+    AuthorizationService,
+    AuthorizationCodeGrant,
+    RefreshTokenGrant,
+    ClientCredentialsGrant,
+    GrantRegistry,
+    TokenEndpointService,
+    OAuthBearerAuthenticator,
+    { provide: BEARER_AUTHENTICATOR, useExisting: OAuthBearerAuthenticator },
+    DemoSeeder,
+  ],
+  exports: [
+    BEARER_AUTHENTICATOR,
+    OAuthBearerAuthenticator,
+    AuthorizationService,
+    GrantsService,
+    ClientsModule,
+    UsersModule,
+    OAuthClockModule,
+  ],
+})
 export class OAuthModule {}

@@ -68,7 +68,11 @@ export const lightningRpcs: ServiceRpcs = {
     handle: (req, { node }) => {
       const offset = int(req.index_offset);
       const max = int(req.num_max_invoices) || 1000;
-      const all = node.invoices.all().filter((i) => !req.pending_only || i.state === 'OPEN');
+      const from = int(req.creation_date_start);
+      const until = int(req.creation_date_end) || Number.MAX_SAFE_INTEGER;
+      const all = node.invoices
+        .all()
+        .filter((i) => (!req.pending_only || i.state === 'OPEN') && i.createdAtSec >= from && i.createdAtSec <= until);
       const page = req.reversed
         ? (() => {
             const before = offset > 0 ? all.filter((i) => i.addIndex < offset) : all;
@@ -125,6 +129,8 @@ export const lightningRpcs: ServiceRpcs = {
         max: int(req.max_payments),
         reversed: !!req.reversed,
         includeIncomplete: !!req.include_incomplete,
+        createdFromSec: int(req.creation_date_start),
+        createdUntilSec: int(req.creation_date_end),
       });
       return {
         payments: page.map((p) => paymentMessage(p, node.chain)),

@@ -8,7 +8,9 @@ import {
   createInvoice,
   decodePaymentRequest,
   getChannelBalance,
+  getFailedPayments,
   getInvoice,
+  getInvoices,
   getPayment,
   getPayments,
   getWalletInfo,
@@ -199,6 +201,28 @@ describe('regtest network through the lightning client', () => {
     sub.removeAllListeners();
     assert.equal(first.id, b.id);
     assert.equal(first.confirmed_index, aIndex + 1);
+  });
+
+  it('lists invoices and payments the way getInvoices / getPayments / getFailedPayments page them', { timeout: 20000 }, async () => {
+    const ok = await createInvoice({ lnd: merchant, tokens: 33 });
+    await pay({ lnd: payer, request: ok.request });
+    const stranger = invoiceFromStranger(44);
+    await failure(pay({ lnd: payer, request: stranger }));
+    const strangerId = invoices.parsePaymentRequest({ request: stranger }).id;
+
+    const succeeded = (await getPayments({ lnd: payer })).payments;
+    assert.ok(succeeded.some((p) => p.id === ok.id && p.is_confirmed));
+    assert.ok(!succeeded.some((p) => p.id === strangerId));
+    const failed = (await getFailedPayments({ lnd: payer })).payments;
+    assert.ok(failed.some((p) => p.id === strangerId));
+    assert.ok(!failed.some((p) => p.id === ok.id));
+    const recent = await getPayments({ lnd: payer, created_after: new Date(Date.now() + 60_000).toISOString() });
+    assert.deepEqual(recent.payments, [], 'creation date filter');
+
+    const listed = (await getInvoices({ lnd: merchant, limit: 100 })).invoices;
+    const mine = listed.find((i) => i.id === ok.id);
+    assert.equal(mine?.is_confirmed, true);
+    assert.equal(mine?.tokens, 33);
   });
 
   it('enforces macaroons: wrong node, missing, and role permissions', { timeout: 20000 }, async () => {

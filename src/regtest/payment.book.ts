@@ -50,9 +50,24 @@ export class PaymentBook {
     };
   }
 
-  /** ListPayments paging over payment indexes (LND: index_offset is exclusive, reversed pages backwards). */
-  list(opts: { indexOffset: number; max: number; reversed: boolean; includeIncomplete: boolean }): PaymentRecord[] {
-    const eligible = this.ordered.filter((p) => opts.includeIncomplete || p.status === 'SUCCEEDED');
+  /**
+   * ListPayments paging over payment indexes (LND: index_offset is exclusive, reversed pages backwards,
+   * creation dates in unix seconds, inclusive, 0 = unbounded).
+   */
+  list(opts: {
+    indexOffset: number;
+    max: number;
+    reversed: boolean;
+    includeIncomplete: boolean;
+    createdFromSec?: number;
+    createdUntilSec?: number;
+  }): PaymentRecord[] {
+    const from = opts.createdFromSec ?? 0;
+    const until = opts.createdUntilSec || Number.MAX_SAFE_INTEGER;
+    const eligible = this.ordered.filter((p) => {
+      const created = Number(BigInt(p.creationTimeNs) / 1_000_000_000n);
+      return (opts.includeIncomplete || p.status === 'SUCCEEDED') && created >= from && created <= until;
+    });
     const max = opts.max > 0 ? opts.max : Number.MAX_SAFE_INTEGER;
     if (opts.reversed) {
       const before = opts.indexOffset > 0 ? eligible.filter((p) => p.paymentIndex < opts.indexOffset) : eligible;

@@ -1,3 +1,4 @@
+import { status } from '@grpc/grpc-js';
 import { randomBytes } from 'node:crypto';
 import { InvoiceBook } from './invoice.book';
 import { MacaroonVerifier } from './lnd.macaroon';
@@ -140,7 +141,7 @@ export class RegtestNode {
   lookupInvoice(paymentHash: string): InvoiceRecord {
     const invoice = this.invoices.get(paymentHash);
     if (invoice) return invoice;
-    throw new RpcError(5, this.invoices.size ? LND_ERRORS.invoiceNotFound : LND_ERRORS.noInvoicesCreated);
+    throw new RpcError(status.NOT_FOUND, this.invoices.size ? LND_ERRORS.invoiceNotFound : LND_ERRORS.noInvoicesCreated);
   }
 
   /**

@@ -1,0 +1,100 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Agent } from 'undici';
+import { logger } from '../common/logger';
+import type { WireError } from '../common/error.filter';
+import { responseHeadersForClient } from './forward-headers';
+import type { CompiledRoute } from './route-table';
+
+/**
+ * The origin of a route failed: 502 when it cannot be reached (refused, reset, unknown host), 504 when it did
+ * not answer within the route's timeout. The body names the route so an operator knows which origin to check;
+ * the origin URL itself (internal) only goes to the log.
+ */
+export class OriginFailure extends Error implements WireError {
+  constructor(
+    readonly status: 502 | 504,
+    readonly route: string,
+    readonly description: string,
+  ) {
+    super(description);
+    this.name = 'OriginFailure';
+  }
+
+  toBody(): Record<string, unknown> {
+    return { error: this.status === 504 ? 'gateway_timeout' : 'bad_gateway', error_description: this.description, route: this.route };
+  }
+}
+
+const TIMED_OUT = Symbol('origin timeout');
+const CLIENT_GONE = Symbol('client gone');
+const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT', 'ETIMEDOUT']);
+
+/** Maps a failure to reach an origin (HTTP or WebSocket) to the answer the caller gets. */
+export function originFailure(err: unknown, route: CompiledRoute, timedOut: boolean): OriginFailure {
+  const code = (err as { code?: string })?.code;
+  if (timedOut || (code && TIMEOUT_CODES.has(code)) || /handshake has timed out/.test(String((err as Error)?.message))) {
+    return new OriginFailure(504, route.name, `the origin of route ${route.name} did not answer within ${route.timeoutMs} ms`);
+  }
+  logger.warn({ route: route.name, origin: route.origin, code, err: (err as Error)?.message }, 'origin unreachable');
+  return new OriginFailure(502, route.name, `the origin of route ${route.name} is unreachable`);
+}
+
+/**
+ * Forwards HTTP requests with undici (keep-alive pools per origin): the request body streams to the origin as
+ * it arrives and the response body streams back as the origin writes it (server-sent events flush per event).
+ * The route's timeout covers connecting and waiting for the response head; a body may then take as long as
+ * it needs (streams idle legitimately), and stops when the caller goes away.
+ */
+export class OriginProxy {
+  private readonly agent = new Agent({ keepAliveTimeout: 10_000, keepAliveMaxTimeout: 60_000, connect: { timeout: 10_000 } });
+
+  async forward(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    route: CompiledRoute,
+    path: string,
+    headers: Record<string, string | string[]>,
+  ): Promise<FastifyReply> {
+    if (!route.origin) throw new OriginFailure(502, route.name, `the origin of route ${route.name} is not running`);
+    const abort = new AbortController();
+    const timer = setTimeout(() => abort.abort(TIMED_OUT), route.timeoutMs);
+    const onClose = (): void => {
+      if (!reply.raw.writableFinished) abort.abort(CLIENT_GONE);
+    };
+    reply.raw.once('close', onClose);
+    let res;
+    try {
+      res = await this.agent.request({
+        origin: route.origin,
+        path,
+        method: req.method as 'GET',
+        headers,
+        body: hasBody(req) ? req.raw : undefined,
+        signal: abort.signal,
+        headersTimeout: route.timeoutMs + 1000,
+        bodyTimeout: 0,
+      });
+    } catch (err) {
+      throw originFailure(err, route, abort.signal.reason === TIMED_OUT);
+    } finally {
+      clearTimeout(timer);
+    }
+    reply.code(res.statusCode).headers(responseHeadersForClient(res.headers));
+    if (req.method === 'HEAD' || res.statusCode === 204 || res.statusCode === 304) {
+      res.body.resume();
+      return reply.send();
+    }
+    return reply.send(res.body);
+  }
+
+  close(): Promise<void> {
+    return this.agent.close();
+  }
+}
+
+/** Whether the caller sent a body (a GET without Content-Length or Transfer-Encoding has none). */
+function hasBody(req: FastifyRequest): boolean {
+  const length = req.headers['content-length'];
+  if (length !== undefined) return length !== '0';
+  return req.headers['transfer-encoding'] !== undefined;
+}

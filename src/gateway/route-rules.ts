@@ -1,0 +1,81 @@
+import { isScopeToken } from '../core/oauth/scopes';
+import { InvalidInput } from '../common/validation';
+import { checkRewrite, compilePattern, PatternError } from './route-pattern';
+import type { ReservedPaths } from './reserved-paths';
+import { DEMO_ORIGIN, GatewayRouteDef, ROUTE_METHODS } from './route-table';
+
+/** Route names double as L402 service names (`services=<name>:<tier>`), so they avoid `:` `,` `=` and spaces. */
+export const ROUTE_NAME_PATTERN = /^[a-z0-9][a-z0-9._-]{0,63}$/;
+/** A capability or service token as it appears inside L402 caveats. */
+const CAVEAT_TOKEN = /^[A-Za-z0-9._-]{1,64}$/;
+const HOST_PATTERN = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*(?::\d{1,5})?$/;
+
+const L402_MODES = new Set(['l402', 'both', 'either']);
+const OAUTH_MODES = new Set(['oauth', 'both', 'either']);
+
+/**
+ * The rules a gateway route must satisfy beyond field types, checked on create and on every update (against
+ * the merged result). Throws InvalidInput naming the field, which the error filter renders as a 400.
+ */
+export function checkRoute(def: Omit<GatewayRouteDef, 'id'>, reserved: ReservedPaths): void {
+  if (!ROUTE_NAME_PATTERN.test(def.name)) {
+    throw new InvalidInput('name', 'name must be 1-64 lower-case letters, digits, ".", "_" or "-", starting with a letter or digit');
+  }
+  const badMethod = def.methods.find((m) => !(ROUTE_METHODS as readonly string[]).includes(m));
+  if (badMethod !== undefined) throw new InvalidInput('methods', `"${badMethod}" is not one of ${ROUTE_METHODS.join(', ')}`);
+  let pattern;
+  try {
+    pattern = compilePattern(def.path);
+  } catch (err) {
+    throw new InvalidInput('path', `path ${(err as PatternError).message}`);
+  }
+  if (pattern.firstLiteral !== undefined && reserved.has(pattern.firstLiteral)) {
+    throw new InvalidInput('path', `path would shadow satgate's own /${pattern.firstLiteral.toLowerCase()} endpoints`);
+  }
+  if (def.rewrite !== null) {
+    try {
+      checkRewrite(def.rewrite, pattern);
+    } catch (err) {
+      throw new InvalidInput('rewrite', `rewrite ${(err as PatternError).message}`);
+    }
+  }
+  checkOrigin(def.origin);
+  if (def.host !== null && !HOST_PATTERN.test(def.host)) throw new InvalidInput('host', 'host must be a host name, optionally with :port');
+  checkPolicy(def);
+}
+
+function checkOrigin(origin: string): void {
+  if (origin === DEMO_ORIGIN) return;
+  let url: URL;
+  try {
+    url = new URL(origin);
+  } catch {
+    throw new InvalidInput('origin', `origin must be an http(s) URL or "${DEMO_ORIGIN}"`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new InvalidInput('origin', 'origin must be an http or https URL');
+  if (url.username || url.password) throw new InvalidInput('origin', 'origin must not carry credentials');
+  if (url.search || url.hash) throw new InvalidInput('origin', 'origin must not have a query or fragment');
+}
+
+function checkPolicy(def: Omit<GatewayRouteDef, 'id'>): void {
+  const needsL402 = L402_MODES.has(def.mode);
+  if (def.scopes.length && !OAUTH_MODES.has(def.mode)) {
+    throw new InvalidInput('scopes', `mode ${def.mode} takes no scopes (use oauth, both or either)`);
+  }
+  const bad = def.scopes.find((s) => !isScopeToken(s));
+  if (bad !== undefined) throw new InvalidInput('scopes', `"${bad}" is not a valid scope`);
+  if (needsL402 && def.price === null) throw new InvalidInput('price', `mode ${def.mode} needs a price in satoshis`);
+  const l402Fields = ['price', 'lifetime', 'tier', 'capability'] as const;
+  if (!needsL402) {
+    const stray = l402Fields.find((f) => def[f] !== null) ?? (def.capabilities.length ? 'capabilities' : undefined);
+    if (stray) throw new InvalidInput(stray, `mode ${def.mode} takes no ${stray} (use l402, both or either)`);
+  }
+  if (def.service !== null && !CAVEAT_TOKEN.test(def.service)) {
+    throw new InvalidInput('service', 'service must be 1-64 letters, digits, ".", "_" or "-"');
+  }
+  const badCap = def.capabilities.find((c) => !CAVEAT_TOKEN.test(c));
+  if (badCap !== undefined) throw new InvalidInput('capabilities', `"${badCap}" is not a valid capability`);
+  if (def.capability !== null && !def.capabilities.includes(def.capability)) {
+    throw new InvalidInput('capability', 'capability must be one of the capabilities the token is minted with');
+  }
+}

@@ -1,0 +1,137 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { ModulesContainer } from '@nestjs/core';
+import { PATH_METADATA } from '@nestjs/common/constants';
+import { SATGATE_RUNTIME } from '../bootstrap/runtime.module';
+import type { SatgateRuntime } from '../bootstrap/runtime';
+import { logger } from '../common/logger';
+import { InvalidationBus } from '../database/invalidation.bus';
+import type { GatewayRouteEntity } from './gateway-route.entity';
+import { GatewayRoutesRepository } from './gateway-routes.repository';
+import { ReservedPaths } from './reserved-paths';
+import { GatewayRouteDef, RouteTable } from './route-table';
+
+/** InvalidationBus topic: any change to `gateway_routes` (the key is the route id, or `*`). */
+export const ROUTES_TOPIC = 'gateway-routes';
+
+/**
+ * Holds the compiled route table in memory so the hot path never queries the database, and rebuilds it when
+ * the InvalidationBus says the table changed — here at once, on other instances within the bus's delay.
+ * Rebuilds are coalesced: however many changes arrive during one load, one more load follows.
+ */
+@Injectable()
+export class RouteTableService {
+  private table: RouteTable;
+  private reservedPaths: ReservedPaths = new ReservedPaths();
+  private loading: Promise<void> | undefined;
+  private stale = false;
+
+  constructor(
+    private readonly repository: GatewayRoutesRepository,
+    private readonly bus: InvalidationBus,
+    private readonly modules: ModulesContainer,
+    @Inject(SATGATE_RUNTIME) private readonly runtime: SatgateRuntime,
+  ) {
+    this.table = new RouteTable([], this.reservedPaths);
+  }
+
+  /** Called once by the gateway module at init: learn satgate's own paths, subscribe, then load. */
+  async start(): Promise<void> {
+    this.reservedPaths = new ReservedPaths(controllerFirstSegments(this.modules));
+    this.bus.subscribe(ROUTES_TOPIC, () => void this.invalidate());
+    await this.invalidate();
+  }
+
+  /** The current table (a new object after every reload; matching never sees a half-built table). */
+  current(): RouteTable {
+    return this.table;
+  }
+
+  reserved(): ReservedPaths {
+    return this.reservedPaths;
+  }
+
+  /** Schedules a reload and resolves once a load that started after this call has finished. */
+  invalidate(): Promise<void> {
+    if (this.loading) {
+      this.stale = true;
+      return this.loading;
+    }
+    this.loading = this.loadLoop().finally(() => (this.loading = undefined));
+    return this.loading;
+  }
+
+  /** Resolves when no reload is pending (after a publish, the reload its local delivery started). */
+  settled(): Promise<void> {
+    return this.loading ?? Promise.resolve();
+  }
+
+  private async loadLoop(): Promise<void> {
+    do {
+      this.stale = false;
+      try {
+        const rows = await this.repository.listInOrder();
+        this.table = new RouteTable(rows.map(toDef), this.reservedPaths, this.runtime.demoOriginUrl);
+      } catch (err) {
+        // Keep serving the previous table; the next change (or restart) retries.
+        logger.error({ err: (err as Error).message }, 'gateway route table reload failed');
+      }
+    } while (this.stale);
+  }
+}
+
+/** Maps a row to the plain definition the table compiles. */
+export function toDef(e: GatewayRouteEntity): GatewayRouteDef {
+  return {
+    id: e.id,
+    name: e.name,
+    methods: e.methods,
+    path: e.path,
+    host: e.host,
+    origin: e.origin,
+    rewrite: e.rewrite,
+    mode: e.mode,
+    scopes: e.scopes,
+    price: e.price,
+    lifetime: e.lifetime,
+    service: e.service,
+    tier: e.tier,
+    capabilities: e.capabilities,
+    capability: e.capability,
+    timeoutMs: e.timeoutMs,
+    enabled: e.enabled,
+    position: e.position,
+  };
+}
+
+/** First path segment of every controller route in the app (controller prefix, or the handler's own path). */
+function controllerFirstSegments(modules: ModulesContainer): string[] {
+  const out = new Set<string>();
+  for (const module of modules.values()) {
+    for (const wrapper of module.controllers.values()) {
+      const ctor = wrapper.metatype as Function | undefined;
+      if (!ctor?.prototype) continue;
+      const base = firstSegment(Reflect.getMetadata(PATH_METADATA, ctor));
+      if (base) {
+        out.add(base);
+        continue;
+      }
+      for (const name of Object.getOwnPropertyNames(ctor.prototype)) {
+        const handler = ctor.prototype[name];
+        if (name === 'constructor' || typeof handler !== 'function') continue;
+        const seg = firstSegment(Reflect.getMetadata(PATH_METADATA, handler));
+        if (seg) out.add(seg);
+      }
+    }
+  }
+  return [...out];
+}
+
+function firstSegment(path: unknown): string | undefined {
+  const paths = Array.isArray(path) ? path : [path];
+  for (const p of paths) {
+    if (typeof p !== 'string') continue;
+    const seg = p.replace(/^\/+/, '').split('/')[0];
+    if (seg && !seg.startsWith(':') && seg !== '*') return seg;
+  }
+  return undefined;
+}

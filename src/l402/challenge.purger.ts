@@ -1,0 +1,77 @@
+import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { logger } from '../common/logger';
+import type { Clock } from '../core/l402';
+import { InvoiceLedger } from './invoice.ledger';
+import { InvoiceRepository } from './invoice.repository';
+import { L402_CLOCK, L402_DEFAULTS } from './l402.constants';
+import { RootKeyRepository } from './root-key.repository';
+import { CachedRootKeyStore } from './root-key.store';
+
+/** What one purge round did. */
+export interface PurgeResult {
+  /** Unpaid challenges removed (invoice row and root key). */
+  purged: number;
+  /** Candidates the node reported settled after all (a missed settlement): recorded, kept. */
+  settled: number;
+}
+
+/**
+ * Removes unpaid challenges once their invoice has expired plus a grace period: a client can no longer
+ * pay them, so their root keys and invoice rows are dead weight (and an attacker's 402 requests would
+ * otherwise grow the tables forever). Each candidate is confirmed unpaid with the node first, so a
+ * settlement the stream missed can never cost a paying client their token; while the node cannot be asked,
+ * nothing is deleted.
+ */
+@Injectable()
+export class ChallengePurger implements OnApplicationBootstrap, OnApplicationShutdown {
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<unknown>;
+
+  constructor(
+    @Inject(L402_CLOCK) private readonly clock: Clock,
+    private readonly invoices: InvoiceRepository,
+    private readonly rootKeys: RootKeyRepository,
+    private readonly store: CachedRootKeyStore,
+    private readonly ledger: InvoiceLedger,
+    private readonly dataSource: DataSource,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => {
+      if (this.running) return;
+      this.running = this.purgeExpired()
+        .catch((err: unknown) => logger.warn({ err: (err as Error)?.message }, 'L402 purge failed'))
+        .finally(() => (this.running = undefined));
+    }, L402_DEFAULTS.purgeIntervalMs);
+    this.timer.unref();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.timer);
+    await this.running;
+  }
+
+  /** One purge round as of `now` (the L402 clock by default). */
+  async purgeExpired(now: Date = this.clock.now()): Promise<PurgeResult> {
+    const cutoff = new Date(now.getTime() - L402_DEFAULTS.purgeGraceSeconds * 1000);
+    const candidates = await this.invoices.findExpiredOpen(cutoff, L402_DEFAULTS.purgeBatch);
+    const unpaid: string[] = [];
+    let settled = 0;
+    for (const invoice of candidates) {
+      const verdict = await this.ledger.refreshFromNode(invoice.paymentHash);
+      if (verdict === undefined) break; // node not reachable: delete only what was confirmed unpaid
+      if (verdict === 'settled') settled += 1;
+      else unpaid.push(invoice.paymentHash);
+    }
+    if (unpaid.length === 0) return { purged: 0, settled };
+    const idHashes = await this.dataSource.transaction(async (manager) => {
+      const keys = await this.rootKeys.deleteByPaymentHashes(unpaid, manager);
+      await this.invoices.deleteOpen(unpaid, manager);
+      return keys;
+    });
+    for (const idHash of idHashes) await this.store.invalidate(idHash);
+    logger.info({ purged: unpaid.length }, 'purged unpaid L402 challenges');
+    return { purged: unpaid.length, settled };
+  }
+}

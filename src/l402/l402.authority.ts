@@ -1,0 +1,121 @@
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
+import type { AccessDenied } from '../access/access-denied';
+import type { L402Requirement } from '../access/access-policy';
+import {
+  BEARER_AUTHENTICATOR,
+  L402Rejected,
+  type BearerAuthenticator,
+  type L402Authority,
+  type L402Presented,
+} from '../access/access.ports';
+import type { L402Principal } from '../access/principal';
+import { APP_CONFIG } from '../config/config.module';
+import type { RuntimeConfig } from '../config/config.types';
+import {
+  CaveatFailed,
+  CONDITION_OAUTH_GRANT,
+  isL402Error,
+  L402Verifier,
+  parseL402Token,
+  parseMacaroonHeader,
+  Unpaid,
+  type Clock,
+  type L402Credential,
+  type L402Reason,
+  type Macaroon,
+  type VerifiedL402,
+} from '../core/l402';
+import { ChallengeIssuer } from './challenge.issuer';
+import { InvoiceLedger } from './invoice.ledger';
+import { DEFAULT_SERVICE, L402_CLOCK } from './l402.constants';
+import { CachedRootKeyStore } from './root-key.store';
+
+/**
+ * Refusals decided after the signature checked out: the token is authentic, so the grant it names is
+ * trustworthy and a `both` caller can be re-challenged for that grant (DESIGN.md's table).
+ */
+const AFTER_SIGNATURE: ReadonlySet<L402Reason> = new Set(['wrong_service', 'expired', 'unknown_caveat', 'caveat_failed', 'unpaid']);
+
+function isThenable<T>(value: T | Promise<T>): value is Promise<T> {
+  return typeof (value as { then?: unknown } | undefined)?.then === 'function';
+}
+
+/**
+ * The access layer's L402 port (access.ports.ts): verification through the core pipeline (preimage, root
+ * key from the cached store, signature, caveats against the route's service/capability and the clock),
+ * strict mode's settled-invoice check, and challenge issuing. On a cached token with strict mode's
+ * settlement already known, nothing here awaits I/O.
+ */
+@Injectable()
+export class L402AuthorityService implements L402Authority {
+  private readonly verifier: L402Verifier;
+
+  constructor(
+    rootKeys: CachedRootKeyStore,
+    @Inject(L402_CLOCK) clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: RuntimeConfig,
+    private readonly ledger: InvoiceLedger,
+    private readonly issuer: ChallengeIssuer,
+    @Optional() @Inject(BEARER_AUTHENTICATOR) private readonly bearer?: BearerAuthenticator,
+  ) {
+    this.verifier = new L402Verifier({ rootKeys, clock, acceptOAuthGrant: true });
+  }
+
+  async verify(presented: L402Presented, requirement: L402Requirement, _req: FastifyRequest): Promise<L402Principal> {
+    let credential: L402Credential | undefined;
+    try {
+      credential = presented.form === 'authorization' ? parseL402Token(presented.value) : parseMacaroonHeader(presented.value);
+      const target = { service: requirement.service ?? DEFAULT_SERVICE, capability: requirement.capability };
+      const pending = this.verifier.verifyMaybeSync({ macaroon: credential.macaroon, preimage: credential.preimage }, target);
+      const verified = isThenable(pending) ? await pending : pending;
+      if (this.config.l402Strict) {
+        const settled = this.ledger.isSettled(verified.paymentHash);
+        if (!(isThenable(settled) ? await settled : settled)) throw new Unpaid();
+      }
+      if (verified.oauthGrant !== undefined) await this.assertGrantLive(verified.oauthGrant);
+      return principalOf(verified);
+    } catch (err) {
+      if (!isL402Error(err)) throw err;
+      const grant = credential && AFTER_SIGNATURE.has(err.reason) ? boundGrant(credential.macaroon) : undefined;
+      throw new L402Rejected(err.reason, grant);
+    }
+  }
+
+  challenge(requirement: L402Requirement, reason: string, req: FastifyRequest, opts?: { oauthGrant?: string }): Promise<AccessDenied> {
+    return this.issuer.issue(requirement, reason, req, opts);
+  }
+
+  /**
+   * A bound token restricts itself to its grant, so it is honoured only while the grant is live — on any
+   * route, not just `both` ones (where the evaluator checks the scopes as well).
+   */
+  private async assertGrantLive(grantId: string): Promise<void> {
+    if (!this.bearer) throw new CaveatFailed('no OAuth server to check the bound grant', CONDITION_OAUTH_GRANT);
+    const status = await this.bearer.grantStatus(grantId);
+    if (!status.live) throw new CaveatFailed('the bound OAuth grant is revoked or expired', CONDITION_OAUTH_GRANT);
+  }
+}
+
+function principalOf(v: VerifiedL402): L402Principal {
+  const principal: L402Principal = {
+    tokenId: v.tokenId,
+    paymentHash: v.paymentHash,
+    service: v.service,
+    tier: v.tier,
+    capabilities: v.capabilities,
+  };
+  if (v.oauthGrant !== undefined) principal.oauthGrant = v.oauthGrant;
+  return principal;
+}
+
+/** The grant named by the first `oauth_grant` caveat: the one satgate minted (later ones must equal it). */
+function boundGrant(mac: Macaroon): string | undefined {
+  const prefix = `${CONDITION_OAUTH_GRANT}=`;
+  for (const caveat of mac.caveats) {
+    if (caveat.verificationId) continue;
+    const text = caveat.id.toString('utf8');
+    if (text.startsWith(prefix)) return text.slice(prefix.length);
+  }
+  return undefined;
+}

@@ -1,0 +1,81 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { localUserId } from '../accounts/account.identity';
+import { logger } from '../common/logger';
+import { AUTHORIZATION_FLOW, AuthorizationFlowPort } from './authorization-flow.port';
+import { BrowserRequest, BrowserSessions } from './browser.sessions';
+import { csrfRefused } from './login-flow.service';
+import { authorizePageUrl, LOGIN_PATHS } from './login.paths';
+import { page, PageResult, redirect } from './page.result';
+import { renderConnectedAppsPage } from './pages/connected-apps.page';
+import { renderSignInPage } from './pages/sign-in.page';
+import { SignInService } from './sign-in.service';
+
+/**
+ * The pages a user reaches without an app: sign in at /login, the connected-apps list with its Revoke
+ * buttons (the same revocation as `DELETE /clients/:clientId`), and sign out.
+ */
+@Injectable()
+export class AccountPagesService {
+  constructor(
+    @Inject(AUTHORIZATION_FLOW) private readonly flow: AuthorizationFlowPort,
+    private readonly browser: BrowserSessions,
+    private readonly signIn: SignInService,
+  ) {}
+
+  /** GET /login: the sign-in form, or the apps page when already signed in. */
+  async showSignIn(req: BrowserRequest, now: Date): Promise<PageResult> {
+    const ctx = await this.browser.open(req, now);
+    if (ctx.account) return redirect(302, LOGIN_PATHS.apps, ctx.setCookies);
+    return page(200, renderSignInPage({ action: LOGIN_PATHS.signIn, csrf: ctx.csrfToken }), ctx.setCookies);
+  }
+
+  /** POST /login: sign in, then the apps page. */
+  async submitSignIn(req: BrowserRequest, now: Date): Promise<PageResult> {
+    const ctx = await this.browser.open(req, now);
+    if (this.browser.csrfFailure(req)) return csrfRefused(ctx);
+    const outcome = await this.signIn.attempt(ctx, req.body, req.ip, now);
+    if (outcome.ok) return redirect(303, LOGIN_PATHS.apps, ctx.setCookies);
+    const { status, message, headers } = outcome.problem;
+    const html = renderSignInPage({ action: LOGIN_PATHS.signIn, csrf: ctx.csrfToken, error: message, username: String(req.body.username ?? '') });
+    return page(status, html, ctx.setCookies, headers);
+  }
+
+  /** GET /login/apps: the signed-in user's connected apps. */
+  async showApps(req: BrowserRequest, now: Date): Promise<PageResult> {
+    const ctx = await this.browser.open(req, now);
+    if (!ctx.account) return redirect(302, LOGIN_PATHS.signIn, ctx.setCookies);
+    const apps = await this.flow.listConnectedApps(localUserId(ctx.account.id));
+    const notice = new URLSearchParams(req.query).get('revoked') === '1' ? 'Access revoked.' : undefined;
+    const html = renderConnectedAppsPage({
+      revokeAction: LOGIN_PATHS.revoke,
+      logoutAction: LOGIN_PATHS.logout,
+      csrf: ctx.csrfToken,
+      username: ctx.account.username,
+      apps,
+      notice,
+    });
+    return page(200, html, ctx.setCookies);
+  }
+
+  /** POST /login/apps/revoke: revokes the user's grants to `client_id`, then back to the list. */
+  async revoke(req: BrowserRequest, now: Date): Promise<PageResult> {
+    const ctx = await this.browser.open(req, now);
+    if (this.browser.csrfFailure(req)) return csrfRefused(ctx);
+    if (!ctx.account) return redirect(303, LOGIN_PATHS.signIn, ctx.setCookies);
+    const clientId = typeof req.body.client_id === 'string' ? req.body.client_id : '';
+    if (clientId) {
+      await this.flow.revokeApp(localUserId(ctx.account.id), clientId);
+      logger.info({ accountId: ctx.account.id, clientId }, 'app revoked by user');
+    }
+    return redirect(303, `${LOGIN_PATHS.apps}?revoked=1`, ctx.setCookies);
+  }
+
+  /** POST /login/logout: ends the session; back to the authorization request when one is given. */
+  async logout(req: BrowserRequest, now: Date): Promise<PageResult> {
+    const ctx = await this.browser.open(req, now);
+    if (this.browser.csrfFailure(req)) return csrfRefused(ctx);
+    await this.browser.signOut(ctx);
+    const request = typeof req.body.request === 'string' ? req.body.request : undefined;
+    return redirect(303, request !== undefined ? authorizePageUrl(request) : LOGIN_PATHS.signIn, ctx.setCookies);
+  }
+}

@@ -1,0 +1,89 @@
+/**
+ * What the login pages need from the OAuth authorization server, declared where it is used (STYLE.md §5).
+ * The pages own the browser conversation (sign-in, consent, connected apps); the OAuth module owns clients,
+ * codes and grants. oauth-flow.adapter.ts implements this port over the OAuth module's services.
+ */
+
+/** Injection token of the AuthorizationFlowPort. */
+export const AUTHORIZATION_FLOW = Symbol('AUTHORIZATION_FLOW');
+
+/** What the consent page shows about an app. `imageUrl` and `url` may be empty. */
+export interface ClientDisplay {
+  clientId: string;
+  name: string;
+  imageUrl: string;
+  url: string;
+}
+
+/** A scope with the sentence the user reads. */
+export interface ScopeDisplay {
+  name: string;
+  description: string;
+}
+
+/**
+ * An authorization request that passed every check that does not need the user: known client, registered
+ * redirect URI, response type, scopes, PKCE parameters. `request` is the adapter's own parsed form, passed
+ * back unchanged to approve/deny.
+ */
+export interface ValidatedAuthorization {
+  client: ClientDisplay;
+  redirectUri: string;
+  scopes: ScopeDisplay[];
+  state?: string;
+  request: unknown;
+}
+
+/** The signed-in user, as grants record them: `{id: 'local:<uuid>', identifier: <username>}`. */
+export interface AuthorizingUser {
+  id: string;
+  identifier: string;
+}
+
+/** An app holding a live grant of the user. */
+export interface ConnectedApp {
+  client: ClientDisplay;
+  scopes: ScopeDisplay[];
+  /** When the user first authorized it (oldest live grant). */
+  since: Date;
+}
+
+/**
+ * A request the authorization server refuses. With `redirectTo` the error goes back to the client
+ * (RFC 6749 §4.1.2.1: `?error=invalid_scope&state=...`); without it the client or redirect URI could not be
+ * trusted, so the user is shown the error and never redirected.
+ */
+export class AuthorizationRejected extends Error {
+  constructor(
+    readonly error: string,
+    readonly description: string,
+    readonly redirectTo?: string,
+  ) {
+    super(`${error}: ${description}`);
+    this.name = 'AuthorizationRejected';
+  }
+}
+
+/** The OAuth operations behind the login pages. */
+export interface AuthorizationFlowPort {
+  /**
+   * Checks an authorization request's parameters (query of `/oauth/authorize`, repeated keys as arrays).
+   * Throws AuthorizationRejected.
+   */
+  validate(params: Record<string, string | string[]>): Promise<ValidatedAuthorization>;
+
+  /** Issues the authorization code for the user; resolves to the redirect URL carrying `code` and `state`. */
+  approve(user: AuthorizingUser, request: ValidatedAuthorization): Promise<string>;
+
+  /** The redirect URL telling the client the user said no: `error=access_denied` and `state`. */
+  deny(request: ValidatedAuthorization): Promise<string>;
+
+  /** True when the user already holds a live grant to this client covering every one of `scopes` (skip consent). */
+  previouslyApproved(userId: string, clientId: string, scopes: string[]): Promise<boolean>;
+
+  /** The apps holding live grants of the user, with their scopes. */
+  listConnectedApps(userId: string): Promise<ConnectedApp[]>;
+
+  /** Revokes every grant of the user to the client, and so all their tokens (same as `DELETE /clients/:clientId`). */
+  revokeApp(userId: string, clientId: string): Promise<void>;
+}

@@ -1,0 +1,25 @@
+/** The login pages' paths, in one place for the services, the pages and the OAuth hand-off. */
+export const LOGIN_PATHS = {
+  /** Sign-in without an app (then connected apps). */
+  signIn: '/login',
+  /** Sign-in + consent for an authorization request; `/oauth/authorize` without a user JWT redirects here. */
+  authorize: '/login/authorize',
+  apps: '/login/apps',
+  revoke: '/login/apps/revoke',
+  logout: '/login/logout',
+} as const;
+
+/** `/login/authorize?<query>` — the page that continues the authorization request `query`. */
+export function authorizePageUrl(query: string): string {
+  return query ? `${LOGIN_PATHS.authorize}?${query}` : LOGIN_PATHS.authorize;
+}
+
+/** A query string as OAuth parameters: each name once as a string, repeated names as arrays (to be refused). */
+export function queryParams(query: string): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const [name, value] of new URLSearchParams(query)) {
+    const prev = out[name];
+    out[name] = prev === undefined ? value : Array.isArray(prev) ? [...prev, value] : [prev, value];
+  }
+  return out;
+}

@@ -1,0 +1,69 @@
+import { Injectable } from '@nestjs/common';
+import { LocalAccount } from '../accounts/account.entity';
+import { SignInRefused } from '../accounts/accounts.errors';
+import { AccountsService } from '../accounts/accounts.service';
+import { logger } from '../common/logger';
+import { BrowserContext, BrowserSessions } from './browser.sessions';
+import { SignInThrottle, SignInThrottled } from './sign-in.throttle';
+
+/** A sign-in that did not work, as the page must say it. */
+export interface SignInProblem {
+  /** 422 for a form that did not sign in (Devise's choice for failed form posts), 429 when throttled. */
+  status: 422 | 429;
+  message: string;
+  headers?: Record<string, string>;
+}
+
+/** Outcome of a sign-in form post. */
+export type SignInOutcome = { ok: true; account: LocalAccount } | { ok: false; problem: SignInProblem };
+
+/**
+ * One sign-in form post: throttle check first (before the slow hash), then the password, then a fresh
+ * session. Wrong username and wrong password read the same, so the form cannot be used to probe usernames.
+ */
+@Injectable()
+export class SignInService {
+  constructor(
+    private readonly accounts: AccountsService,
+    private readonly throttle: SignInThrottle,
+    private readonly browser: BrowserSessions,
+  ) {}
+
+  async attempt(ctx: BrowserContext, body: Record<string, unknown>, ip: string, now: Date): Promise<SignInOutcome> {
+    const username = typeof body.username === 'string' ? body.username : '';
+    const password = typeof body.password === 'string' ? body.password : '';
+    if (!username.trim() || !password) {
+      return { ok: false, problem: { status: 422, message: 'Enter your username and password.' } };
+    }
+    try {
+      await this.throttle.assertAllowed(username, ip, now);
+    } catch (err) {
+      if (!(err instanceof SignInThrottled)) throw err;
+      logger.warn({ scope: err.scope, retryAfter: err.retryAfterSeconds }, 'sign-in throttled');
+      const minutes = Math.ceil(err.retryAfterSeconds / 60);
+      return {
+        ok: false,
+        problem: {
+          status: 429,
+          message: `Too many failed sign-ins. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`,
+          headers: { 'Retry-After': String(err.retryAfterSeconds) },
+        },
+      };
+    }
+    let account: LocalAccount;
+    try {
+      account = await this.accounts.authenticate(username, password);
+    } catch (err) {
+      if (!(err instanceof SignInRefused)) throw err;
+      await this.throttle.recordFailure(username, ip, now);
+      logger.info({ reason: err.reason }, 'sign-in refused');
+      const message =
+        err.reason === 'disabled' ? 'This account is disabled. Ask the administrator to enable it.' : 'Wrong username or password.';
+      return { ok: false, problem: { status: 422, message } };
+    }
+    await this.throttle.recordSuccess(username);
+    await this.browser.signIn(ctx, account, now);
+    logger.info({ accountId: account.id }, 'signed in');
+    return { ok: true, account };
+  }
+}

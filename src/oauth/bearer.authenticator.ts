@@ -1,0 +1,76 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import type { BearerAuthenticator, GrantStatus } from '../access/access.ports';
+import type { OAuthPrincipal } from '../access/principal';
+import { hashSecret } from '../core/oauth';
+import { InvalidationBus } from '../database/invalidation.bus';
+import { GrantsRepository } from './grants.repository';
+import { OAuthClock } from './oauth.clock';
+import { OAUTH_CLIENT_TOPIC, OAUTH_GRANT_TOPIC, OAUTH_TOKEN_TOPIC } from './oauth.topics';
+import { INVALID, TokenCache } from './token.cache';
+import { grantPrincipalOf, principalOf, tokenProblem } from './token.validity';
+import { TokensRepository } from './tokens.repository';
+
+/** Tokens are 43 characters; anything far longer is not ours and is refused before hashing. */
+const MAX_TOKEN_LENGTH = 512;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The OAuth side of the access guard (port `BEARER_AUTHENTICATOR`): access token -> principal, and the state
+ * of a grant an L402 is bound to. Both are answered from an in-process cache once seen (no database query on
+ * the hot path), and both caches are emptied by the InvalidationBus when a grant, token or client is revoked
+ * on any instance.
+ */
+@Injectable()
+export class OAuthBearerAuthenticator implements BearerAuthenticator, OnModuleInit {
+  private readonly cache = new TokenCache({ maxEntries: 10_000, maxAgeMs: 5 * 60_000 });
+
+  constructor(
+    private readonly tokens: TokensRepository,
+    private readonly grants: GrantsRepository,
+    private readonly clock: OAuthClock,
+    private readonly bus: InvalidationBus,
+  ) {}
+
+  onModuleInit(): void {
+    this.bus.subscribe(OAUTH_GRANT_TOPIC, (grantId) => this.cache.dropGrant(grantId));
+    this.bus.subscribe(OAUTH_CLIENT_TOPIC, (clientId) => this.cache.dropClient(clientId));
+    this.bus.subscribe(OAUTH_TOKEN_TOPIC, (tokenId) => this.cache.dropToken(tokenId));
+  }
+
+  /** The principal of a live access token; undefined for unknown, expired or revoked ones (all answered alike). */
+  async authenticate(token: string): Promise<OAuthPrincipal | undefined> {
+    if (token.length === 0 || token.length > MAX_TOKEN_LENGTH) return undefined;
+    const hash = hashSecret(token);
+    const nowMs = this.clock.now().getTime();
+    const cached = this.cache.get(hash, nowMs);
+    if (cached === INVALID) return undefined;
+    if (cached) return cached;
+
+    const epoch = this.cache.epoch();
+    const record = await this.tokens.findByHash(hash);
+    const now = this.clock.now();
+    if (!record || record.kind !== 'access' || tokenProblem(record, now)) {
+      this.cache.putInvalid(hash, now.getTime(), epoch);
+      return undefined;
+    }
+    const principal = principalOf(record);
+    this.cache.put(hash, principal, now.getTime(), epoch);
+    return principal;
+  }
+
+  /** Whether a grant is live (not revoked, not expired, client still there), with its current scopes. */
+  async grantStatus(grantId: string): Promise<GrantStatus> {
+    if (!UUID.test(grantId)) return { live: false };
+    const nowMs = this.clock.now().getTime();
+    const cached = this.cache.getGrant(grantId, nowMs);
+    if (cached) return cached;
+
+    const epoch = this.cache.epoch();
+    const record = await this.grants.findStatus(grantId);
+    const now = this.clock.now();
+    const live = record && !record.grant.revokedAt && record.grant.expiresAt.getTime() > now.getTime();
+    const status: GrantStatus = live ? { live: true, principal: grantPrincipalOf(record) } : { live: false };
+    this.cache.putGrant(grantId, status, now.getTime(), epoch);
+    return status;
+  }
+}

@@ -1,0 +1,32 @@
+import { Controller, Delete, Get, Param, Req } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import type { FastifyRequest } from 'fastify';
+import { Public } from '../access/access.decorators';
+import { ResourceOwnerResolver } from '../users/resource-owner.resolver';
+import { type ConnectedApp, GrantsService } from './grants.service';
+
+/**
+ * The user's connected apps (Alby's `/clients`). Authenticated by the *user* JWT, which the access guard does
+ * not know (it checks OAuth access tokens), hence `@Public()` with the ResourceOwnerResolver as the check:
+ * no credential -> 401 Bearer challenge, a bad one -> 401 invalid_token.
+ */
+@ApiTags('users')
+@Public()
+@Controller('clients')
+export class ConnectedAppsController {
+  constructor(
+    private readonly owners: ResourceOwnerResolver,
+    private readonly grants: GrantsService,
+  ) {}
+
+  @Get()
+  async list(@Req() req: FastifyRequest): Promise<ConnectedApp[]> {
+    return this.grants.connectedApps(await this.owners.require(req));
+  }
+
+  /** Revokes every grant the user gave this app; its tokens stop working on every instance. */
+  @Delete(':clientId')
+  async disconnect(@Req() req: FastifyRequest, @Param('clientId') clientId: string): Promise<{ clientId: string; revokedGrants: number }> {
+    return this.grants.disconnect(await this.owners.require(req), clientId);
+  }
+}

@@ -1,0 +1,157 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
+import type { DataSource, EntityManager } from 'typeorm';
+import { logger } from '../common/logger';
+import { ScopeRegistry } from '../core/oauth';
+import { InvalidationBus } from '../database/invalidation.bus';
+import type { ResourceOwner } from '../users/resource-owner';
+import { OAuthGrant, type GrantOrigin } from './grant.entity';
+import { GrantsRepository } from './grants.repository';
+import { OAuthClock } from './oauth.clock';
+import { OAUTH_GRANT_TOPIC } from './oauth.topics';
+import { TokensRepository } from './tokens.repository';
+
+/** Why a grant was revoked (stored, logged; never sent to clients). */
+export type RevocationReason = 'code_reuse' | 'refresh_reuse' | 'user' | 'client_revoked' | 'demo_reseed' | 'admin';
+
+/** What a new grant records. */
+export interface GrantSpec {
+  clientId: string;
+  owner?: ResourceOwner;
+  origin: GrantOrigin;
+  scopes: string[];
+  redirectUri?: string;
+  accessTtlSeconds: number;
+}
+
+/** An app holding a live grant from the user (`GET /clients`), in Alby's ListClientsResponse shape. */
+export interface ConnectedApp {
+  id: string;
+  name: string;
+  imageUrl: string;
+  url: string;
+  /** Host of the redirect URI the app was authorized with (what Alby shows). */
+  domain: string;
+  /** scope -> description, union over the user's live grants to this app. */
+  scopes: Record<string, string>;
+  /** When the user first authorized the app (of the grants still live). */
+  createdAt: string;
+}
+
+/** `404 {"error":"not_found"}`: the user holds no live grant for that app. */
+export class NoGrantForClient extends Error {
+  readonly status = 404;
+  constructor() {
+    super('no live grant for this client');
+    this.name = 'NoGrantForClient';
+  }
+  toBody(): Record<string, unknown> {
+    return { error: 'not_found', error_description: 'you have not authorized this app' };
+  }
+}
+
+/**
+ * Grants (authorizations, = token families): creation, revocation — which kills every token of the family and
+ * tells every instance to drop them from its cache — and the user's view of the apps they connected.
+ */
+@Injectable()
+export class GrantsService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly grants: GrantsRepository,
+    private readonly tokens: TokensRepository,
+    private readonly scopes: ScopeRegistry,
+    private readonly bus: InvalidationBus,
+    private readonly clock: OAuthClock,
+  ) {}
+
+  /** Inserts a new grant inside the caller's transaction. Its expiry is set when tokens are issued. */
+  async create(em: EntityManager, spec: GrantSpec, now: Date): Promise<OAuthGrant> {
+    const g = new OAuthGrant();
+    g.id = randomUUID();
+    g.clientId = spec.clientId;
+    g.userId = spec.owner?.id ?? null;
+    g.userIdentifier = spec.owner?.identifier ?? null;
+    g.grantType = spec.origin;
+    g.scopes = spec.scopes;
+    g.redirectUri = spec.redirectUri ?? null;
+    g.accessTtlSeconds = spec.accessTtlSeconds;
+    g.expiresAt = now;
+    g.revokedAt = null;
+    g.revokedReason = null;
+    g.createdAt = now;
+    await this.grants.insert(em, g);
+    return g;
+  }
+
+  /**
+   * Revokes grants and all their tokens inside the caller's transaction; returns the ids that were live.
+   * The caller must {@link publishRevoked} them after the transaction commits.
+   */
+  async revokeInTransaction(em: EntityManager, grantIds: string[], reason: RevocationReason, now: Date): Promise<string[]> {
+    const revoked = await this.grants.revoke(em, grantIds, reason, now);
+    await this.tokens.revokeAllOfGrants(em, grantIds, now);
+    if (revoked.length > 0) logger.info({ grants: revoked, reason }, 'oauth grants revoked');
+    return revoked;
+  }
+
+  /** Revokes grants in their own transaction and drops their tokens from every instance's cache. */
+  async revoke(grantIds: string[], reason: RevocationReason): Promise<string[]> {
+    const now = this.clock.now();
+    const revoked = await this.db.transaction((em) => this.revokeInTransaction(em, grantIds, reason, now));
+    await this.publishRevoked(grantIds);
+    return revoked;
+  }
+
+  /** Tells every instance to forget the cached tokens and status of these grants (after commit). */
+  async publishRevoked(grantIds: readonly string[]): Promise<void> {
+    for (const id of grantIds) await this.bus.publish(OAUTH_GRANT_TOPIC, id);
+  }
+
+  /** The apps holding live grants from this user, one entry per app. */
+  async connectedApps(owner: ResourceOwner): Promise<ConnectedApp[]> {
+    const rows = await this.grants.listLiveForUser(owner.id, this.clock.now());
+    const apps = new Map<string, { app: ConnectedApp; scopes: Set<string> }>();
+    for (const r of rows) {
+      let entry = apps.get(r.clientId);
+      if (!entry) {
+        entry = {
+          app: {
+            id: r.clientId,
+            name: r.clientName,
+            imageUrl: r.clientImageUrl,
+            url: r.clientUrl,
+            domain: hostOf(r.redirectUri ?? r.clientDomain),
+            scopes: {},
+            createdAt: r.createdAt.toISOString(),
+          },
+          scopes: new Set(),
+        };
+        apps.set(r.clientId, entry);
+      }
+      for (const s of r.scopes) entry.scopes.add(s);
+    }
+    return [...apps.values()].map(({ app, scopes }) => ({ ...app, scopes: this.scopes.describeAll(scopes) }));
+  }
+
+  /** Revokes every grant the user gave this app (404 when there is none); returns how many. */
+  async disconnect(owner: ResourceOwner, clientId: string): Promise<{ clientId: string; revokedGrants: number }> {
+    const now = this.clock.now();
+    const revoked = await this.db.transaction(async (em) => {
+      const ids = await this.grants.idsForUserAndClient(em, owner.id, clientId);
+      return this.revokeInTransaction(em, ids, 'user', now);
+    });
+    if (revoked.length === 0) throw new NoGrantForClient();
+    await this.publishRevoked(revoked);
+    return { clientId, revokedGrants: revoked.length };
+  }
+}
+
+function hostOf(uri: string): string {
+  try {
+    return new URL(uri).host;
+  } catch {
+    return uri;
+  }
+}
