@@ -10,6 +10,7 @@ import { RuntimeModule } from './bootstrap/runtime.module';
 import { GatewayModule } from './gateway/gateway.module';
 import { L402Module } from './l402/l402.module';
 import { LightningModule } from './lightning/lightning.module';
+import { LoginModule } from './login/login.module';
 import { OAuthModule } from './oauth/oauth.module';
 
 /** Composes the feature modules around one global AccessGuard and one error filter (set in app.factory). */
@@ -27,6 +28,7 @@ export class AppModule {
         AccessModule,
         HealthModule,
         AdminModule,
+        LoginModule,
         OAuthModule,
         L402Module,
         // Last: its catch-all route must not shadow the feature controllers.

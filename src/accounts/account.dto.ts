@@ -1,11 +1,13 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
 import { IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
 import { LocalAccount } from './account.entity';
-import { localUserId, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, USERNAME_PATTERN } from './account.identity';
+import { localUserId, normalizeUsername, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, USERNAME_PATTERN } from './account.identity';
 
 /** `POST /admin/accounts`. The password may be left out: satgate then generates one and returns it once. */
 export class AccountCreateDto {
-  @ApiProperty({ example: 'alice', description: '2–64 of a-z 0-9 . _ - (stored lowercase)' })
+  @ApiProperty({ example: 'alice', description: '2–64 of a-z 0-9 . _ - (trimmed and lowercased; sign-in is case-insensitive)' })
+  @Transform(({ value }) => (typeof value === 'string' ? normalizeUsername(value) : value))
   @IsString()
   @Matches(USERNAME_PATTERN, { message: 'username must be 2-64 characters of a-z, 0-9, ".", "_" or "-", starting with a letter or digit' })
   username!: string;

@@ -111,6 +111,7 @@ export class AccountsService {
    */
   async authenticate(rawUsername: string, password: string): Promise<LocalAccount> {
     const username = normalizeUsername(rawUsername);
+    // No stored password is longer than the maximum, so hashing more than one character past it is wasted work.
     if (password.length > PASSWORD_MAX_LENGTH) password = password.slice(0, PASSWORD_MAX_LENGTH + 1);
     const account = username ? await this.accounts.findByUsername(username) : null;
     if (!account) {

@@ -1,4 +1,4 @@
-import { Inject, Injectable, NotFoundException, OnApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type WebSocket from 'ws';
 import type { AccessPolicy } from '../access/access-policy';
@@ -38,7 +38,7 @@ export interface GatewayRequest extends FastifyRequest {
  * before the caller's upgrade is accepted.
  */
 @Injectable()
-export class GatewayHandler implements OnApplicationShutdown {
+export class GatewayHandler implements BeforeApplicationShutdown {
   private readonly proxyClient = new OriginProxy();
   private readonly identity: IdentityHeaders;
 
@@ -91,7 +91,8 @@ export class GatewayHandler implements OnApplicationShutdown {
     return upstreamProtocols.get(raw) || false;
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Before the HTTP server closes: proxied streams must end, or the server would wait for them. */
+  async beforeApplicationShutdown(): Promise<void> {
     await this.proxyClient.close();
   }
 

@@ -87,8 +87,16 @@ export class OriginProxy {
     return reply.send(res.body);
   }
 
-  close(): Promise<void> {
-    return this.agent.close();
+  /**
+   * Lets requests in flight finish for a grace period, then cuts the rest (endless streams such as SSE would
+   * otherwise hold satgate's shutdown open).
+   */
+  async close(graceMs = 5000): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const grace = new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)));
+    await Promise.race([this.agent.close(), grace]);
+    clearTimeout(timer);
+    await this.agent.destroy().catch(() => undefined);
   }
 }
 

@@ -10,6 +10,10 @@ export interface PendingUpstream {
   protocol: string;
   /** Messages the origin sent before the caller's side was upgraded (relayed first, in order). */
   early: Array<[RawData, boolean]>;
+  /** Set when the origin closed before the caller's side was joined. */
+  closedEarly?: { code: number; reason: Buffer };
+  /** Removes the early-close watcher once the sockets are joined. */
+  stopWatching(): void;
 }
 
 /** The origin refused the upgrade with an HTTP answer, which the caller gets as it is. */
@@ -39,7 +43,12 @@ export function openUpstream(
     socket.once('open', () => {
       socket.removeAllListeners('error');
       socket.on('error', () => socket.terminate());
-      resolve({ socket, protocol: socket.protocol, early });
+      const pending: PendingUpstream = { socket, protocol: socket.protocol, early, stopWatching: () => socket.off('close', onClose) };
+      const onClose = (code: number, reason: Buffer): void => {
+        pending.closedEarly = { code, reason };
+      };
+      socket.once('close', onClose);
+      resolve(pending);
     });
     socket.once('unexpected-response', (_req, res) => {
       socket.removeAllListeners('error');
@@ -56,6 +65,11 @@ export function joinSockets(client: WebSocket, upstream: PendingUpstream): void 
   origin.removeAllListeners('message');
   for (const [data, isBinary] of upstream.early) client.send(data, { binary: isBinary });
   upstream.early.length = 0;
+  if (upstream.closedEarly) {
+    closeWith(client, upstream.closedEarly.code, upstream.closedEarly.reason);
+    return;
+  }
+  upstream.stopWatching();
   origin.on('message', (data, isBinary) => client.send(data, { binary: isBinary }));
   client.on('message', (data, isBinary) => {
     if (origin.readyState === WebSocket.OPEN) origin.send(data, { binary: isBinary });

@@ -48,7 +48,7 @@ export class RootKeyRepository {
       .set({ rootKey: null, revokedAt: () => 'COALESCE(revoked_at, :at)' })
       .setParameter('at', at)
       .where('token_id = :tokenId', { tokenId })
-      .returning(['id_hash', 'revoked_at'])
+      .returning(['idHash', 'revokedAt'])
       .execute();
     const row = (result.raw as Array<{ id_hash: string; revoked_at: Date }>)[0];
     return row ? { idHash: row.id_hash, revokedAt: new Date(row.revoked_at) } : null;
@@ -78,7 +78,7 @@ export class RootKeyRepository {
       .delete()
       .from(L402RootKey)
       .where({ paymentHash: In(paymentHashes) })
-      .returning(['id_hash'])
+      .returning(['idHash'])
       .execute();
     return (result.raw as Array<{ id_hash: string }>).map((r) => r.id_hash);
   }

@@ -20,6 +20,8 @@ const RECONCILE_LIMIT = 1000;
 export class SettlementFollower implements OnApplicationBootstrap, BeforeApplicationShutdown {
   /** The settle index the stream was resumed from at boot (undefined when no node is configured). */
   resumedFrom?: number;
+  /** Settlements applied since boot (replays after a restart would show up here). */
+  applied = 0;
   private handle?: SettlementSubscriptionHandle;
   private readonly inFlight = new Set<Promise<unknown>>();
   private lastError?: string;
@@ -37,7 +39,8 @@ export class SettlementFollower implements OnApplicationBootstrap, BeforeApplica
     this.handle = this.lightning.subscribeSettlements({
       fromSettleIndex: from,
       // Failures are logged by track(); the event is applied again after a restart (the cursor did not move).
-      onSettled: (event) => this.track(this.ledger.applySettlement(event)).catch(() => undefined),
+      onSettled: (event) =>
+        this.track(this.ledger.applySettlement(event).then(() => void (this.applied += 1))).catch(() => undefined),
       onError: (err) => {
         // The subscription reconnects by itself; say so once per distinct failure, not every retry.
         if (err.message === this.lastError) return;

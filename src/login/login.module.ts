@@ -1,7 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AccountsModule } from '../accounts/accounts.module';
-import { ClientsModule } from '../clients/clients.module';
 import { OAuthModule } from '../oauth/oauth.module';
 import { AccountEventsSubscriber } from './account-events.subscriber';
 import { AccountPagesService } from './account-pages.service';
@@ -23,7 +22,7 @@ import { ThrottleRepository } from './throttle.repository';
  * or deny apps, and manage connected apps. The OAuth module is reached only through AUTHORIZATION_FLOW.
  */
 @Module({
-  imports: [AccountsModule, OAuthModule, ClientsModule, TypeOrmModule.forFeature([LoginSession, ThrottleCounterRow])],
+  imports: [AccountsModule, OAuthModule, TypeOrmModule.forFeature([LoginSession, ThrottleCounterRow])],
   controllers: [LoginController],
   providers: [
     { provide: AUTHORIZATION_FLOW, useClass: OAuthFlowAdapter },

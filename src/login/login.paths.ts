@@ -23,3 +23,16 @@ export function queryParams(query: string): Record<string, string | string[]> {
   }
   return out;
 }
+
+/**
+ * Where `/oauth/authorize` sends a browser that brought no user JWT: this service's sign-in/consent page
+ * with the same authorization parameters (query and, for a POST, form fields; repeated ones stay repeated
+ * so validation still refuses them). The OAuth controller calls this — the one seam between the two modules.
+ */
+export function loginAuthorizeLocation(params: Readonly<Record<string, unknown>>): string {
+  const query = new URLSearchParams();
+  for (const [name, value] of Object.entries(params)) {
+    for (const v of Array.isArray(value) ? value : [value]) if (typeof v === 'string') query.append(name, v);
+  }
+  return authorizePageUrl(query.toString());
+}

@@ -14,6 +14,7 @@ import {
   InvalidClient,
   InvalidRequest,
   InvalidScope,
+  InvalidToken,
   isOAuthError,
   type OAuthError,
   parseCodeChallenge,
@@ -26,9 +27,11 @@ import {
   ScopeRegistry,
   UnsupportedResponseType,
 } from '../core/oauth';
+import { loginAuthorizeLocation } from '../login/login.paths';
 import { ResourceOwnerResolver } from '../users/resource-owner.resolver';
 import type { ResourceOwner } from '../users/resource-owner';
 import { OAuthAuthorizationCode } from './authorization-code.entity';
+import { wantsHtml } from './authorize.page';
 import { CodesRepository } from './codes.repository';
 import { OAuthClock } from './oauth.clock';
 
@@ -74,13 +77,16 @@ export class AuthorizationService {
 
   /**
    * Alby's one-step flow: validate, authenticate the user from the request (user JWT), and answer with the
-   * Location to redirect to. No user credential: a 401 Bearer challenge; a bad one: 401 invalid_token.
+   * Location to redirect to. No user credential: a browser is handed to the sign-in/consent page with the
+   * same request, an API caller gets a 401 Bearer challenge; a bad credential is a 401 invalid_token.
    */
   async authorize(params: RawParams, req: Pick<FastifyRequest, 'headers'>): Promise<string> {
     const validation = await this.validate(params);
     if (!validation.ok) return validation.location;
-    const owner = await this.owners.require(req);
-    return this.approve(validation.request, owner);
+    const owner = await this.owners.resolve(req);
+    if (owner) return this.approve(validation.request, owner);
+    if (wantsHtml(req)) return loginAuthorizeLocation(params);
+    throw InvalidToken.missingCredential();
   }
 
   /** Checks an authorization request. Throws an OAuthError for errors that must be shown, not redirected. */
