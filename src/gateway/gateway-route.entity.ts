@@ -1,4 +1,4 @@
-import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 import type { RouteMode } from './route-table';
 
 /**
@@ -8,7 +8,8 @@ import type { RouteMode } from './route-table';
 @Entity({ name: 'gateway_routes' })
 @Index('gateway_routes_position_idx', ['position'])
 export class GatewayRouteEntity {
-  @PrimaryGeneratedColumn('uuid')
+  /** Assigned by the repository (randomUUID), so no database extension is needed for it. */
+  @PrimaryColumn({ type: 'uuid' })
   id!: string;
 
   @Column({ type: 'varchar', length: 64, unique: true })

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
@@ -32,7 +33,7 @@ export class GatewayRoutesRepository {
   }
 
   insert(fields: GatewayRouteFields): Promise<GatewayRouteEntity> {
-    return this.repo.save(this.repo.create(fields));
+    return this.repo.save(this.repo.create({ ...fields, id: randomUUID() }));
   }
 
   /** Inserts routes whose name is not taken yet and leaves existing ones alone; returns how many were added. */
@@ -42,7 +43,7 @@ export class GatewayRoutesRepository {
       .createQueryBuilder()
       .insert()
       .into(GatewayRouteEntity)
-      .values(rows)
+      .values(rows.map((r) => ({ ...r, id: randomUUID() })))
       .orIgnore()
       .returning(['id'])
       .execute();

@@ -13,13 +13,13 @@ describe('l402BannerSection', () => {
       '1. Ask: the 402 carries an invoice and a macaroon',
       '   curl -i http://127.0.0.1:8080/demo/paid',
       '2. Pay the invoice from the regtest payer node (prints the preimage)',
-      '   satgate regtest pay --data-dir /data/satgate <invoice>',
+      '   npx satgate regtest pay --data-dir /data/satgate <invoice>',
       '3. Retry with the macaroon and the preimage',
       '   curl -H "Authorization: L402 <macaroon>:<preimage>" http://127.0.0.1:8080/demo/paid',
     ]);
     assert.equal(
       section.lines[8],
-      '   R=$(curl -s http://127.0.0.1:8080/demo/paid); P=$(satgate regtest pay --data-dir /data/satgate "$(echo "$R" | jq -r .invoice)"); ' +
+      '   R=$(curl -s http://127.0.0.1:8080/demo/paid); P=$(npx satgate regtest pay --data-dir /data/satgate "$(echo "$R" | jq -r .invoice)"); ' +
         'curl -H "Authorization: L402 $(echo "$R" | jq -r .macaroon):$P" http://127.0.0.1:8080/demo/paid',
     );
   });

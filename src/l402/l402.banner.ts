@@ -17,7 +17,7 @@ export function l402BannerSection(runtime: SatgateRuntime): BannerSection {
   const url = `${runtime.config.publicUrl}/demo/paid`;
   const { price, lifetime } = DEMO_PAID_REQUIREMENT;
   const pay = runtime.regtestDir
-    ? `satgate regtest pay --data-dir ${path.dirname(runtime.regtestDir)}`
+    ? `npx satgate regtest pay --data-dir ${path.dirname(runtime.regtestDir)}`
     : undefined;
   const lines = [
     `GET /demo/paid costs ${price} sat; the token works for ${lifetime / 3600} h.`,
