@@ -16,6 +16,8 @@ export interface LoadResult {
   p99Ms: number;
   /** The first non-2xx status seen, to explain errors. */
   firstErrorStatus?: number;
+  /** CPU time satgate's process spent per request, in microseconds (when measurable). */
+  serverCpuUsPerRequest?: number;
 }
 
 /** Where one scenario sends its requests. */
@@ -30,6 +32,8 @@ export class Samples {
   errors = 0;
   firstErrorStatus?: number;
   seconds = 0;
+  /** CPU seconds the server spent during the windows, when measurable. */
+  serverCpu: number | undefined = 0;
 
   result(): LoadResult {
     const sorted = [...this.latencies].sort((a, b) => a - b);
@@ -40,6 +44,7 @@ export class Samples {
       p50Ms: round(percentile(sorted, 0.5)),
       p99Ms: round(percentile(sorted, 0.99)),
       ...(this.firstErrorStatus !== undefined ? { firstErrorStatus: this.firstErrorStatus } : {}),
+      ...(this.serverCpu !== undefined && sorted.length ? { serverCpuUsPerRequest: Math.round((this.serverCpu / sorted.length) * 1e7) / 10 } : {}),
     };
   }
 }
@@ -51,7 +56,11 @@ export class Samples {
 export class LoadGenerator {
   private readonly pools = new Map<string, Pool>();
 
-  constructor(private readonly connections: number) {}
+  /** `serverCpu` reads the server's CPU seconds so far (undefined when it cannot be measured). */
+  constructor(
+    private readonly connections: number,
+    private readonly serverCpu: () => number | undefined = () => undefined,
+  ) {}
 
   async window(target: LoadTarget, durationMs: number, samples?: Samples): Promise<void> {
     const url = new URL(target.url);
@@ -63,6 +72,7 @@ export class LoadGenerator {
     const path = `${url.pathname}${url.search}`;
     const end = Date.now() + durationMs;
     const started = process.hrtime.bigint();
+    const cpuBefore = this.serverCpu();
     const worker = async (): Promise<void> => {
       while (Date.now() < end) {
         const t0 = process.hrtime.bigint();
@@ -83,7 +93,10 @@ export class LoadGenerator {
       }
     };
     await Promise.all(Array.from({ length: this.connections }, worker));
-    if (samples) samples.seconds += Number(process.hrtime.bigint() - started) / 1e9;
+    if (!samples) return;
+    samples.seconds += Number(process.hrtime.bigint() - started) / 1e9;
+    const cpuAfter = this.serverCpu();
+    samples.serverCpu = cpuBefore === undefined || cpuAfter === undefined || samples.serverCpu === undefined ? undefined : samples.serverCpu + cpuAfter - cpuBefore;
   }
 
   async close(): Promise<void> {

@@ -18,7 +18,7 @@ import { lndClient } from '../src/regtest/regtest.clients';
 import type { RegtestNodeInfo } from '../src/regtest/network';
 import { accessToken, buyL402, registerClient, userJwt } from './flows';
 import { LoadGenerator, LoadResult, Samples } from './load';
-import { BenchStack, ROOT, startStack } from './stack';
+import { BenchStack, cpuSeconds, ROOT, startStack } from './stack';
 
 const TARGET_RATIO = 0.8;
 
@@ -34,7 +34,10 @@ interface Scenario {
 interface ScenarioResult extends Partial<LoadResult> {
   name: string;
   describe: string;
+  /** req/s relative to `none` (the issue's target metric). */
   ratioToNone?: number;
+  /** none's CPU per request / this scenario's: the throughput ratio satgate would reach on a core of its own. */
+  cpuRatioToNone?: number;
   skipped?: string;
 }
 
@@ -45,7 +48,9 @@ const BENCH_ROUTES = [
   { name: 'bench-both', path: '/bench/both', mode: 'both', scopes: ['data:read'], price: 1 },
 ];
 
+/** (Re)creates the bench routes, all in front of the demo origin's `GET /v1/data`; a previous run's are replaced. */
 async function createRoutes(stack: BenchStack): Promise<void> {
+  await deleteRoutes(stack);
   for (const r of BENCH_ROUTES) {
     const res = await fetch(`${stack.url}/admin/routes`, {
       method: 'POST',
@@ -53,6 +58,13 @@ async function createRoutes(stack: BenchStack): Promise<void> {
       body: JSON.stringify({ ...r, methods: ['GET'], origin: 'demo:', rewrite: '/v1/data' }),
     });
     if (res.status !== 201) throw new Error(`could not create route ${r.name}: ${res.status} ${await res.text()}`);
+  }
+}
+
+/** Leaves a shared database (DATABASE_URL) as it was found. */
+async function deleteRoutes(stack: BenchStack): Promise<void> {
+  for (const r of BENCH_ROUTES) {
+    await fetch(`${stack.url}/admin/routes/${r.name}`, { method: 'DELETE', headers: { authorization: `Bearer ${stack.adminToken}` } });
   }
 }
 
@@ -105,7 +117,8 @@ async function scenarios(stack: BenchStack): Promise<Scenario[]> {
 
 function printTable(results: ScenarioResult[]): void {
   const lines = [
-    `${'scenario'.padEnd(9)} ${'req/s'.padStart(8)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'vs none'.padStart(8)} ${'errors'.padStart(7)}  description`,
+    `${'scenario'.padEnd(9)} ${'req/s'.padStart(8)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'vs none'.padStart(8)} ` +
+      `${'cpu us/req'.padStart(10)} ${'cpu vs none'.padStart(11)} ${'errors'.padStart(7)}  description`,
   ];
   for (const r of results) {
     if (r.skipped) {
@@ -114,7 +127,9 @@ function printTable(results: ScenarioResult[]): void {
     }
     lines.push(
       `${r.name.padEnd(9)} ${String(r.reqPerSec).padStart(8)} ${r.p50Ms!.toFixed(2).padStart(8)} ${r.p99Ms!.toFixed(2).padStart(8)} ` +
-        `${(r.ratioToNone === undefined ? '-' : `${r.ratioToNone.toFixed(2)}x`).padStart(8)} ${String(r.errors).padStart(7)}  ${r.describe}`,
+        `${(r.ratioToNone === undefined ? '-' : `${r.ratioToNone.toFixed(2)}x`).padStart(8)} ` +
+        `${(r.serverCpuUsPerRequest === undefined ? '-' : r.serverCpuUsPerRequest.toFixed(1)).padStart(10)} ` +
+        `${(r.cpuRatioToNone === undefined ? '-' : `${r.cpuRatioToNone.toFixed(2)}x`).padStart(11)} ${String(r.errors).padStart(7)}  ${r.describe}`,
     );
   }
   process.stdout.write(`${lines.join('\n')}\n`);
@@ -138,7 +153,7 @@ async function main(): Promise<void> {
     for (const s of list) if (only && !only.includes(s.name)) s.skipped ??= 'not selected (BENCH_ONLY)';
     const active = list.filter((s) => !s.skipped);
     const samples = new Map(active.map((s) => [s.name, new Samples()]));
-    const load = new LoadGenerator(connections);
+    const load = new LoadGenerator(connections, () => cpuSeconds(stack.pid));
     try {
       // Warm every path first (JIT, pools, caches), then measure in rounds, rotating the order, so drift and
       // warm-up favour no scenario.
@@ -156,10 +171,17 @@ async function main(): Promise<void> {
       results.push(s.skipped ? { name: s.name, describe: s.describe, skipped: s.skipped } : { name: s.name, describe: s.describe, ...samples.get(s.name)!.result() });
     }
   } finally {
+    await deleteRoutes(stack).catch(() => undefined);
     await stack.stop();
   }
   const none = results.find((r) => r.name === 'none' && !r.skipped);
-  for (const r of results) if (none?.reqPerSec && r.reqPerSec !== undefined && r.name !== 'direct') r.ratioToNone = Math.round((r.reqPerSec / none.reqPerSec) * 100) / 100;
+  for (const r of results) {
+    if (r.name === 'direct' || r.skipped || !none) continue;
+    if (none.reqPerSec) r.ratioToNone = Math.round((r.reqPerSec! / none.reqPerSec) * 100) / 100;
+    if (none.serverCpuUsPerRequest && r.serverCpuUsPerRequest) {
+      r.cpuRatioToNone = Math.round((none.serverCpuUsPerRequest / r.serverCpuUsPerRequest) * 100) / 100;
+    }
+  }
   printTable(results);
   const guarded = results.filter((r) => ['oauth', 'l402', 'both'].includes(r.name));
   const measured = guarded.filter((r) => !r.skipped);
@@ -167,7 +189,15 @@ async function main(): Promise<void> {
   const report = {
     at: new Date().toISOString(),
     machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, node: process.version, platform: `${os.platform()} ${os.release()}` },
-    settings: { database: stack.database, connections, durationSeconds: durationMs / 1000, warmupSeconds: warmupMs / 1000, rounds, origin: 'demo origin GET /v1/data' },
+    settings: {
+      database: stack.database,
+      connections,
+      durationSeconds: durationMs / 1000,
+      warmupSeconds: warmupMs / 1000,
+      rounds,
+      origin: 'demo origin GET /v1/data (runs inside the satgate process, so its CPU is in every cpu figure)',
+    },
+    loadAverageAtEnd: os.loadavg(),
     target: { guardedRatioToNone: TARGET_RATIO, met: meetsTarget },
     scenarios: results,
   };

@@ -18,6 +18,8 @@ export interface BenchStack {
   adminToken: string;
   jwtSecret: string;
   database: 'embedded' | 'external';
+  /** satgate's process id (its CPU time is read from /proc to cost each request). */
+  pid: number;
   /** The payer node's credentials, when a regtest network runs (satgate's own or ours). */
   payer?: Pick<RegtestNodeInfo, 'socket' | 'certPath' | 'adminMacaroonPath'>;
   stop(): Promise<void>;
@@ -71,10 +73,25 @@ export async function startStack(): Promise<BenchStack> {
     const demoOriginUrl = /Demo origin\s+(http:\/\/\S+)/.exec(output)?.[1];
     if (!url || !demoOriginUrl) throw new Error(`could not read satgate's URL from its banner:\n${output}`);
     if (!payer) payer = embeddedPayer(dataDir);
-    return { url, demoOriginUrl, adminToken, jwtSecret, database: external ? 'external' : 'embedded', payer, stop };
+    return { url, demoOriginUrl, adminToken, jwtSecret, database: external ? 'external' : 'embedded', pid: child.pid!, payer, stop };
   } catch (err) {
     await stop();
     throw err;
+  }
+}
+
+/**
+ * CPU seconds (user + system) a process has used so far, from /proc (Linux); undefined elsewhere. Throughput
+ * on a shared 2-core machine drifts with whatever else runs; CPU per request does much less.
+ */
+export function cpuSeconds(pid: number): number | undefined {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // After "pid (comm) ", utime and stime are fields 14 and 15 of the full line: indexes 11 and 12 here.
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return undefined;
   }
 }
 

@@ -17,11 +17,8 @@ import { resetDatabase } from './support/database';
 import { createAccount } from './login.helpers';
 import { basic, postForm, registerClient, type RegisteredClient } from './oauth.helpers';
 
-/**
- * Where the browser enters the flow. Becomes `/oauth/authorize` once the OAuth controller hands browsers
- * without a user JWT to the login page (see login.test.ts, "a browser at /oauth/authorize ...").
- */
-const ENTRY = '/login/authorize';
+/** Where the browser enters the flow: the authorization URL a third-party app sends its user to. */
+const ENTRY = '/oauth/authorize';
 
 const SCREENSHOTS = path.resolve(process.env.TEST_OUTPUT_DIR ?? './test-output', 'screenshots');
 const LOGO = '<svg xmlns="http://www.w3.org/2000/svg" width="48" height="48"><rect width="48" height="48" rx="8" fill="#f7931a"/><text x="24" y="32" font-size="22" text-anchor="middle" fill="#fff" font-family="sans-serif">B</text></svg>';

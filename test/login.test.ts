@@ -176,10 +176,7 @@ test('disabling an account revokes the tokens of the apps it authorized', async 
   assert.equal(await introspect(), false);
 });
 
-/** Set to undefined once AuthorizationService.authorize hands browsers to loginAuthorizeLocation(). */
-const HANDOFF_TODO: string | undefined = 'needs the one-line hand-off in src/oauth/authorization.service.ts';
-
-test('a browser at /oauth/authorize without a user JWT is sent to the sign-in page with the same request', { todo: HANDOFF_TODO }, async () => {
+test('a browser at /oauth/authorize without a user JWT is sent to the sign-in page with the same request', async () => {
   const q = authorizeQuery();
   const res = await fetch(`${url}/oauth/authorize?${q}`, { headers: { accept: 'text/html,application/xhtml+xml' }, redirect: 'manual' });
   assert.equal(res.status, 302);

@@ -17,6 +17,7 @@ export function userJwt(id: number | string = 214, identifier = 'B07KQWNvGAiq2kG
   return signUserJwt({ id, identifier }, TEST_JWT_SECRET, { now: () => new Date() }, lifetimeSeconds);
 }
 
+/** The 201 body of `POST /admin/clients` (the fields the tests use). */
 export interface RegisteredClient {
   clientId: string;
   clientSecret?: string;
@@ -82,7 +83,7 @@ export function postForm(url: string, path: string, form: Record<string, string>
   });
 }
 
-/** The token endpoint's JSON (asserting 200). */
+/** The token endpoint's success JSON (RFC 6749 §5.1). */
 export interface Tokens {
   access_token: string;
   expires_in: number;
@@ -91,6 +92,7 @@ export interface Tokens {
   token_type: string;
 }
 
+/** Redeems `code` for `client` the way the seed does (Basic for confidential clients), asserting 200. */
 export async function exchangeCode(
   url: string,
   client: RegisteredClient,

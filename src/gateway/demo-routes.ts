@@ -76,12 +76,13 @@ export class DemoRoutesSeeder {
     const url = this.config.publicUrl;
     const ws = url.replace(/^http/, 'ws');
     return {
-      title: `Gateway -> demo origin ${this.runtime.demoOriginUrl ?? '(not running)'}   (routes: GET /admin/routes)`,
+      title: `Gateway: routes in front of the demo origin ${this.runtime.demoOriginUrl ?? '(not running)'}   (list: GET /admin/routes)`,
       lines: [
+        'export ACCESS_TOKEN=<the OAuth2 demo access token above>',
         `oauth   curl -H "Authorization: Bearer $ACCESS_TOKEN" ${url}/balance`,
-        `l402    curl -i ${url}/v1/quote    # 402: pay the invoice, then -H "Authorization: L402 <macaroon>:<preimage>"`,
-        `both    curl -i -X POST -H "Authorization: Bearer $ACCESS_TOKEN" ${url}/v1/reports    # reports:write, then pay 50 sats`,
-        `either  curl -i ${url}/v1/data    # Bearer with data:read, or an L402 for 2 sats`,
+        `l402    curl -i ${url}/v1/quote    # 5 sats: pay the invoice (satgate regtest pay), retry with -H "Authorization: L402 <macaroon>:<preimage>"`,
+        `both    curl -i -X POST -H "Authorization: Bearer $ACCESS_TOKEN" ${url}/v1/reports    # reports:write + 50 sats; retry with the L402 alone`,
+        `either  curl -i ${url}/v1/data    # a Bearer with data:read, or an L402 for 2 sats`,
         `sse     curl -N -H "Authorization: Bearer $ACCESS_TOKEN" ${url}/v1/stream`,
         `ws      websocat -H "Authorization: Bearer $ACCESS_TOKEN" ${ws}/v1/ws`,
       ],

@@ -27,8 +27,7 @@ export function gatewayPlugin(handler: GatewayHandler, filter: ErrorFilter): Fas
     });
     app.removeAllContentTypeParsers();
     app.addContentTypeParser('*', (_req, _payload, done) => done(null));
-    app.decorateRequest('principal', undefined);
-    app.decorateRequest('accessPolicy', undefined);
+    // `principal` and `accessPolicy` are set ad hoc, as the AccessGuard sets them on controller requests.
     app.decorateRequest('gateway', null);
     app.setErrorHandler((err, req, reply) => {
       filter.catch(err, new ExecutionContextHost([req, reply]));

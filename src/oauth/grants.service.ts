@@ -13,7 +13,7 @@ import { OAUTH_GRANT_TOPIC } from './oauth.topics';
 import { TokensRepository } from './tokens.repository';
 
 /** Why a grant was revoked (stored, logged; never sent to clients). */
-export type RevocationReason = 'code_reuse' | 'refresh_reuse' | 'user' | 'client_revoked' | 'demo_reseed' | 'admin';
+export type RevocationReason = 'code_reuse' | 'refresh_reuse' | 'user' | 'client_revoked';
 
 /** What a new grant records. */
 export interface GrantSpec {

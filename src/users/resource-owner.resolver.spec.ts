@@ -41,3 +41,8 @@ test('a wrong secret or an expired token is rejected with its reason, never trea
   const expired = await signUserJwt({ id: 1 }, SECRET, { now: () => new Date(1_700_000_000_000 - 120_000) }, 60);
   await assert.rejects(resolver.resolve({ headers: { authorization: `Bearer ${expired}` } }), (err: UserJwtRejected) => err.reason === 'expired');
 });
+
+test('an id or identifier longer than satgate stores is refused, not truncated', async () => {
+  const long = await signUserJwt({ id: 'x'.repeat(201) }, SECRET, clock, 60);
+  await assert.rejects(resolver.resolve({ headers: { authorization: `Bearer ${long}` } }), (err: UserJwtRejected) => err.reason === 'invalid_claims');
+});

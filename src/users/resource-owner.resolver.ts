@@ -2,9 +2,12 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { APP_CONFIG } from '../config/config.module';
 import type { RuntimeConfig } from '../config/config.types';
-import { InvalidToken, verifyUserJwt } from '../core/oauth';
+import { InvalidToken, UserJwtRejected, verifyUserJwt } from '../core/oauth';
 import { OAuthClock } from '../oauth/oauth.clock';
 import type { ResourceOwner } from './resource-owner';
+
+/** Grants store the user's id and identifier in 200-character columns. */
+const MAX_CLAIM_LENGTH = 200;
 
 /** A compact JWS: three base64url parts (the third may be empty only for `alg: none`, refused later). */
 const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
@@ -31,6 +34,9 @@ export class ResourceOwnerResolver {
     const jwt = userJwtOf(req.headers.authorization);
     if (jwt === undefined) return undefined;
     const claims = await verifyUserJwt(jwt, this.config.jwtSecret, this.clock);
+    if (claims.id.length > MAX_CLAIM_LENGTH || (claims.identifier?.length ?? 0) > MAX_CLAIM_LENGTH) {
+      throw new UserJwtRejected('invalid_claims', 'user token id or identifier is too long');
+    }
     return claims.identifier === undefined ? { id: claims.id } : { id: claims.id, identifier: claims.identifier };
   }
 
