@@ -7,7 +7,7 @@
  * Credentials come through the public APIs (bench/flows.ts). A scenario whose credential cannot be obtained
  * (e.g. no Lightning node) is reported as skipped with the reason instead of failing the whole run.
  *
- * Knobs: BENCH_DURATION_S (default 6, per scenario), BENCH_WARMUP_S (2), BENCH_ROUNDS (3), BENCH_CONNECTIONS (32),
+ * Knobs: BENCH_DURATION_S (default 6, per scenario), BENCH_WARMUP_S (2), BENCH_ROUNDS (6), BENCH_CONNECTIONS (32),
  * BENCH_ONLY (e.g. `none,oauth`),
  * BENCH_NODE_ARGS (extra node flags for satgate, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`).
  */
@@ -139,7 +139,7 @@ async function main(): Promise<void> {
   const durationMs = Number(process.env.BENCH_DURATION_S ?? 6) * 1000;
   const warmupMs = Number(process.env.BENCH_WARMUP_S ?? 2) * 1000;
   const connections = Number(process.env.BENCH_CONNECTIONS ?? 32);
-  const rounds = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 3));
+  const rounds = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 6));
   process.stdout.write(`satgate bench: starting the stack (${process.env.DATABASE_URL ? 'DATABASE_URL' : 'embedded defaults'})...\n`);
   const stack = await startStack();
   const results: ScenarioResult[] = [];

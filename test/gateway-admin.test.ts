@@ -176,7 +176,11 @@ test('an L402 route gets its name as service at creation, kept across a rename',
   assert.deepEqual([cleared.body.mode, cleared.body.price, cleared.body.scopes], ['oauth', null, ['balance:read']]);
 });
 
-test('a change made on one instance applies on another instance sharing the database within one second', async () => {
+const embedded = process.env.TEST_DATABASE_KIND === 'embedded';
+
+test('a change made on one instance applies on another instance sharing the database within one second', {
+  skip: embedded ? 'the embedded Postgres serves one instance (no cross-connection NOTIFY); run with DATABASE_URL' : false,
+}, async () => {
   const other = await startTestApp();
   try {
     assert.equal((await fetch(`${other.url}/cross`)).status, 404);

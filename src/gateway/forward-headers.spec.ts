@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { requestHeadersForOrigin, responseHeadersForClient, upgradeHeadersForOrigin } from './forward-headers';
 
-const forwarded = { chain: ['203.0.113.7', '10.0.0.2'], proto: 'https', host: 'pay.example.com' };
+const forwarded = { chain: ['203.0.113.7', '10.0.0.2'], proto: 'https', host: 'pay.example.com', requestId: 'req-1' };
 
 test('toward the origin: hop-by-hop, Connection-listed, credentials and X-Satgate-* are dropped; end-to-end kept', () => {
   const out = requestHeadersForOrigin(
@@ -28,6 +28,7 @@ test('toward the origin: hop-by-hop, Connection-listed, credentials and X-Satgat
       accept: 'text/event-stream',
       cookie: 'a=1',
       'x-custom': 'kept',
+      'x-request-id': 'callers-own-id',
     },
     forwarded,
     { authorization: 'Bearer identity.jwt', 'x-satgate-l402-tier': '0' },
@@ -41,6 +42,7 @@ test('toward the origin: hop-by-hop, Connection-listed, credentials and X-Satgat
     'x-forwarded-for': '203.0.113.7, 10.0.0.2',
     'x-forwarded-proto': 'https',
     'x-forwarded-host': 'pay.example.com',
+    'x-request-id': 'req-1',
     authorization: 'Bearer identity.jwt',
     'x-satgate-l402-tier': '0',
   });
@@ -73,5 +75,6 @@ test('a WebSocket upgrade to the origin leaves the handshake headers to the ws c
     'x-forwarded-for': '203.0.113.7, 10.0.0.2',
     'x-forwarded-proto': 'https',
     'x-forwarded-host': 'pay.example.com',
+    'x-request-id': 'req-1',
   });
 });

@@ -38,8 +38,10 @@ const NOT_FORWARDED = new Set([
   'expect',
 ]);
 
-/** What satgate tells the origin about the hop it received: client chain, scheme and host. */
+/** What satgate tells the origin about the hop it received: client chain, scheme, host and its request id. */
 export interface ForwardedFor {
+  /** satgate's id of this request (X-Request-Id), so origin logs join satgate's. */
+  requestId: string;
   /** Client addresses, client first, ending with the address satgate's socket saw. */
   chain: readonly string[];
   proto: string;
@@ -79,6 +81,7 @@ export function requestHeadersForOrigin(
   out['x-forwarded-for'] = forwarded.chain.join(', ');
   out['x-forwarded-proto'] = forwarded.proto;
   out['x-forwarded-host'] = forwarded.host;
+  out['x-request-id'] = forwarded.requestId;
   for (const name in identity) out[name] = identity[name];
   return out;
 }

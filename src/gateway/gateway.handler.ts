@@ -121,5 +121,5 @@ const upstreamProtocols = new WeakMap<object, string>();
 function forwardedFor(req: FastifyRequest): ForwardedFor {
   const ips = (req as { ips?: string[] }).ips;
   const chain = ips && ips.length ? [...ips].reverse() : [req.socket.remoteAddress ?? ''];
-  return { chain, proto: req.protocol, host: req.host };
+  return { chain, proto: req.protocol, host: req.host, requestId: req.id };
 }

@@ -29,10 +29,15 @@ const TIMED_OUT = Symbol('origin timeout');
 const CLIENT_GONE = Symbol('client gone');
 const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT', 'ETIMEDOUT']);
 
-/** Maps a failure to reach an origin (HTTP or WebSocket) to the answer the caller gets. */
-export function originFailure(err: unknown, route: CompiledRoute, timedOut: boolean): OriginFailure {
+/**
+ * Maps a failure to reach an origin (HTTP or WebSocket) to the answer the caller gets. `cause` says whether
+ * satgate itself aborted the request: at the route's timeout, or because the caller went away (then nothing is
+ * logged: the answer has no one to reach).
+ */
+export function originFailure(err: unknown, route: CompiledRoute, cause?: 'timeout' | 'client_gone'): OriginFailure {
   const code = (err as { code?: string })?.code;
-  if (timedOut || (code && TIMEOUT_CODES.has(code)) || /handshake has timed out/.test(String((err as Error)?.message))) {
+  if (cause === 'client_gone') return new OriginFailure(502, route.name, `the caller of route ${route.name} went away`);
+  if (cause === 'timeout' || (code && TIMEOUT_CODES.has(code)) || /handshake has timed out/.test(String((err as Error)?.message))) {
     return new OriginFailure(504, route.name, `the origin of route ${route.name} did not answer within ${route.timeoutMs} ms`);
   }
   logger.warn({ route: route.name, origin: route.origin, code, err: (err as Error)?.message }, 'origin unreachable');
@@ -75,7 +80,8 @@ export class OriginProxy {
         bodyTimeout: 0,
       });
     } catch (err) {
-      throw originFailure(err, route, abort.signal.reason === TIMED_OUT);
+      const reason = abort.signal.reason;
+      throw originFailure(err, route, reason === TIMED_OUT ? 'timeout' : reason === CLIENT_GONE ? 'client_gone' : undefined);
     } finally {
       clearTimeout(timer);
     }

@@ -55,7 +55,7 @@ export function openUpstream(
       socket.on('error', () => undefined);
       reject(new UpstreamRefused(res));
     });
-    socket.once('error', (err) => reject(originFailure(err, route, false)));
+    socket.once('error', (err) => reject(originFailure(err, route)));
   });
 }
 
