@@ -1,4 +1,4 @@
-import { Inject, Injectable, Optional } from '@nestjs/common';
+import { Inject, Injectable, OnModuleInit, Optional } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import type { AccessDenied } from '../access/access-denied';
 import type { L402Requirement } from '../access/access-policy';
@@ -26,10 +26,12 @@ import {
   type Macaroon,
   type VerifiedL402,
 } from '../core/l402';
+import { InvalidationBus } from '../database/invalidation.bus';
 import { ChallengeIssuer } from './challenge.issuer';
 import { InvoiceLedger } from './invoice.ledger';
-import { DEFAULT_SERVICE, L402_CLOCK } from './l402.constants';
+import { DEFAULT_SERVICE, L402_CLOCK, ROOT_KEY_TOPIC } from './l402.constants';
 import { CachedRootKeyStore } from './root-key.store';
+import { VerifiedCredentialCache } from './verified-credential.cache';
 
 /**
  * Refusals decided after the signature checked out: the token is authentic, so the grant it names is
@@ -44,16 +46,19 @@ function isThenable<T>(value: T | Promise<T>): value is Promise<T> {
 /**
  * The access layer's L402 port (access.ports.ts): verification through the core pipeline (preimage, root
  * key from the cached store, signature, caveats against the route's service/capability and the clock),
- * strict mode's settled-invoice check, and challenge issuing. On a cached token with strict mode's
- * settlement already known, nothing here awaits I/O.
+ * strict mode's settled-invoice check, and challenge issuing. A credential already verified for the same
+ * target is answered from the VerifiedCredentialCache (clock and revocation still honoured); on such a hit,
+ * with strict mode's settlement already known, nothing here awaits I/O.
  */
 @Injectable()
-export class L402AuthorityService implements L402Authority {
+export class L402AuthorityService implements L402Authority, OnModuleInit {
   private readonly verifier: L402Verifier;
+  private readonly verified = new VerifiedCredentialCache();
 
   constructor(
     rootKeys: CachedRootKeyStore,
-    @Inject(L402_CLOCK) clock: Clock,
+    @Inject(L402_CLOCK) private readonly clock: Clock,
+    private readonly bus: InvalidationBus,
     @Inject(APP_CONFIG) private readonly config: RuntimeConfig,
     private readonly ledger: InvoiceLedger,
     private readonly issuer: ChallengeIssuer,
@@ -62,13 +67,25 @@ export class L402AuthorityService implements L402Authority {
     this.verifier = new L402Verifier({ rootKeys, clock, acceptOAuthGrant: true });
   }
 
+  onModuleInit(): void {
+    // Revocation and purge invalidate the root key; the verified credentials of that token go with it.
+    this.bus.subscribe(ROOT_KEY_TOPIC, (idHash) => this.verified.forgetToken(idHash));
+  }
+
   async verify(presented: L402Presented, requirement: L402Requirement, _req: FastifyRequest): Promise<L402Principal> {
     let credential: L402Credential | undefined;
+    let verified: VerifiedL402 | undefined;
     try {
-      credential = presented.form === 'authorization' ? parseL402Token(presented.value) : parseMacaroonHeader(presented.value);
       const target = { service: requirement.service ?? DEFAULT_SERVICE, capability: requirement.capability };
-      const pending = this.verifier.verifyMaybeSync({ macaroon: credential.macaroon, preimage: credential.preimage }, target);
-      const verified = isThenable(pending) ? await pending : pending;
+      const key = VerifiedCredentialCache.keyOf(presented.form, presented.value, target.service, target.capability);
+      verified = this.verified.get(key, this.clock.now());
+      if (!verified) {
+        const startedAt = this.verified.epoch();
+        credential = presented.form === 'authorization' ? parseL402Token(presented.value) : parseMacaroonHeader(presented.value);
+        const pending = this.verifier.verifyMaybeSync({ macaroon: credential.macaroon, preimage: credential.preimage }, target);
+        verified = isThenable(pending) ? await pending : pending;
+        this.verified.put(key, verified, startedAt);
+      }
       if (this.config.l402Strict) {
         const settled = this.ledger.isSettled(verified.paymentHash);
         if (!(isThenable(settled) ? await settled : settled)) throw new Unpaid();
@@ -77,7 +94,8 @@ export class L402AuthorityService implements L402Authority {
       return principalOf(verified);
     } catch (err) {
       if (!isL402Error(err)) throw err;
-      const grant = credential && AFTER_SIGNATURE.has(err.reason) ? boundGrant(credential.macaroon) : undefined;
+      const authentic = AFTER_SIGNATURE.has(err.reason);
+      const grant = !authentic ? undefined : verified ? verified.oauthGrant : credential && boundGrant(credential.macaroon);
       throw new L402Rejected(err.reason, grant);
     }
   }
