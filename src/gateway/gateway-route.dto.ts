@@ -11,8 +11,8 @@ import {
   MaxLength,
   Min,
 } from 'class-validator';
-import type { GatewayRouteEntity } from './gateway-route.entity';
-import { ROUTE_METHODS, ROUTE_MODES, RouteMode } from './route-table';
+import { toDef, type GatewayRouteEntity } from './gateway-route.entity';
+import { ROUTE_METHODS, ROUTE_MODES, RouteMode, type GatewayRouteDef } from './route-table';
 
 /**
  * Body of `POST /admin/routes`. Types are checked here (400 naming the field); the rules between fields
@@ -124,51 +124,12 @@ export class GatewayRouteCreateDto {
 /** Body of `PATCH /admin/routes/:id`: any subset; `null` clears an optional field. */
 export class GatewayRouteUpdateDto extends PartialType(GatewayRouteCreateDto) {}
 
-/** A route as the admin API shows it. */
-export interface GatewayRouteView {
-  id: string;
-  name: string;
-  methods: string[];
-  path: string;
-  host: string | null;
-  origin: string;
-  rewrite: string | null;
-  mode: RouteMode;
-  scopes: string[];
-  price: number | null;
-  lifetime: number | null;
-  service: string | null;
-  tier: number | null;
-  capabilities: string[];
-  capability: string | null;
-  timeoutMs: number | null;
-  enabled: boolean;
-  position: number;
+/** A route as the admin API shows it: its definition plus timestamps. */
+export interface GatewayRouteView extends GatewayRouteDef {
   createdAt: string;
   updatedAt: string;
 }
 
 export function toView(e: GatewayRouteEntity): GatewayRouteView {
-  return {
-    id: e.id,
-    name: e.name,
-    methods: e.methods,
-    path: e.path,
-    host: e.host,
-    origin: e.origin,
-    rewrite: e.rewrite,
-    mode: e.mode,
-    scopes: e.scopes,
-    price: e.price,
-    lifetime: e.lifetime,
-    service: e.service,
-    tier: e.tier,
-    capabilities: e.capabilities,
-    capability: e.capability,
-    timeoutMs: e.timeoutMs,
-    enabled: e.enabled,
-    position: e.position,
-    createdAt: e.createdAt.toISOString(),
-    updatedAt: e.updatedAt.toISOString(),
-  };
+  return { ...toDef(e), createdAt: e.createdAt.toISOString(), updatedAt: e.updatedAt.toISOString() };
 }

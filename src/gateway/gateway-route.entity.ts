@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, UpdateDateColumn } from 'typeorm';
-import type { RouteMode } from './route-table';
+import type { GatewayRouteDef, RouteMode } from './route-table';
 
 /**
  * A gateway route row (DESIGN.md "Data": name, method + path pattern (+ host), upstream, policy, price, token
@@ -72,4 +72,28 @@ export class GatewayRouteEntity {
 
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
   updatedAt!: Date;
+}
+
+/** Maps a row to the plain definition the table compiles. */
+export function toDef(e: GatewayRouteEntity): GatewayRouteDef {
+  return {
+    id: e.id,
+    name: e.name,
+    methods: e.methods,
+    path: e.path,
+    host: e.host,
+    origin: e.origin,
+    rewrite: e.rewrite,
+    mode: e.mode,
+    scopes: e.scopes,
+    price: e.price,
+    lifetime: e.lifetime,
+    service: e.service,
+    tier: e.tier,
+    capabilities: e.capabilities,
+    capability: e.capability,
+    timeoutMs: e.timeoutMs,
+    enabled: e.enabled,
+    position: e.position,
+  };
 }

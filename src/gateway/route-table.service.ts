@@ -5,10 +5,10 @@ import { SATGATE_RUNTIME } from '../bootstrap/runtime.module';
 import type { SatgateRuntime } from '../bootstrap/runtime';
 import { logger } from '../common/logger';
 import { InvalidationBus } from '../database/invalidation.bus';
-import type { GatewayRouteEntity } from './gateway-route.entity';
+import { toDef } from './gateway-route.entity';
 import { GatewayRoutesRepository } from './gateway-routes.repository';
 import { ReservedPaths } from './reserved-paths';
-import { GatewayRouteDef, RouteTable } from './route-table';
+import { RouteTable } from './route-table';
 
 /** InvalidationBus topic: any change to `gateway_routes` (the key is the route id, or `*`). */
 export const ROUTES_TOPIC = 'gateway-routes';
@@ -79,29 +79,6 @@ export class RouteTableService {
   }
 }
 
-/** Maps a row to the plain definition the table compiles. */
-export function toDef(e: GatewayRouteEntity): GatewayRouteDef {
-  return {
-    id: e.id,
-    name: e.name,
-    methods: e.methods,
-    path: e.path,
-    host: e.host,
-    origin: e.origin,
-    rewrite: e.rewrite,
-    mode: e.mode,
-    scopes: e.scopes,
-    price: e.price,
-    lifetime: e.lifetime,
-    service: e.service,
-    tier: e.tier,
-    capabilities: e.capabilities,
-    capability: e.capability,
-    timeoutMs: e.timeoutMs,
-    enabled: e.enabled,
-    position: e.position,
-  };
-}
 
 /** First path segment of every controller route in the app (controller prefix, or the handler's own path). */
 function controllerFirstSegments(modules: ModulesContainer): string[] {
