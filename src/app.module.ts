@@ -22,7 +22,7 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(runtime.config),
         RuntimeModule.forRoot(runtime),
-        DatabaseModule.forRoot(runtime.databaseUrl, runtime.embedded),
+        DatabaseModule.forRoot(runtime.databaseUrl, runtime.embedded, runtime.config.databasePoolSize),
         MetricsModule,
         LightningModule,
         AccessModule,

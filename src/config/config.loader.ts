@@ -57,6 +57,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConf
     trustProxy: readTrustProxy(env, problems),
     dataDir,
     databaseUrl,
+    databasePoolSize: env.DATABASE_POOL_SIZE?.trim() ? reader.integer('DATABASE_POOL_SIZE', 10, 1, 1000) : undefined,
     jwtSecret,
     adminToken,
     originJwtSecret,

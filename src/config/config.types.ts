@@ -16,6 +16,8 @@ export interface AppConfig {
   dataDir: string;
   /** Unset means embedded mode: satgate serves its own Postgres from `dataDir`. */
   databaseUrl?: string;
+  /** Connections per instance; unset: 10 on a real Postgres, 1 on the embedded one (see data-source.options). */
+  databasePoolSize?: number;
   /** Raw-string HS256 secret for user JWTs (Alby compatible). Generated in embedded mode when unset. */
   jwtSecret?: string;
   /** Bearer token of the admin API. Generated in embedded mode when unset. */

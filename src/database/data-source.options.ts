@@ -2,15 +2,23 @@ import * as path from 'node:path';
 import type { DataSourceOptions } from 'typeorm';
 import { CountingQueryLogger } from './query-counter';
 
-/** Pool size per instance; the embedded server's connection limit is kept above it. */
+/** Pool size per instance against a real Postgres. */
 export const POOL_SIZE = 10;
+
+/**
+ * The embedded Postgres gets one connection. PGlite is a single session: pglite-socket multiplexes its
+ * clients message by message (only an open transaction pins the session), so two pooled connections'
+ * extended-protocol messages interleave (Parse of one between Parse and Bind of the other) and fail with
+ * "unnamed prepared statement does not exist" under concurrent requests. One connection serializes them.
+ */
+export const EMBEDDED_POOL_SIZE = 1;
 
 /**
  * The one description of the database used by the app, the migration CLI (ormconfig.ts) and the tests.
  * Entities and migrations are discovered from the compiled tree so a feature module only adds files.
  * `synchronize` is never on: the schema comes from migrations, run at boot.
  */
-export function dataSourceOptions(url: string, opts: { embedded: boolean }): DataSourceOptions {
+export function dataSourceOptions(url: string, opts: { embedded: boolean; poolSize?: number }): DataSourceOptions {
   return {
     type: 'postgres',
     url,
@@ -24,7 +32,7 @@ export function dataSourceOptions(url: string, opts: { embedded: boolean }): Dat
     maxQueryExecutionTime: 1000,
     // pglite has no uuid-ossp; pgcrypto's gen_random_uuid works on both.
     uuidExtension: 'pgcrypto',
-    extra: { max: POOL_SIZE, connectionTimeoutMillis: 10_000 },
+    extra: { max: opts.poolSize ?? (opts.embedded ? EMBEDDED_POOL_SIZE : POOL_SIZE), connectionTimeoutMillis: 10_000 },
     applicationName: opts.embedded ? 'satgate-embedded' : 'satgate',
   } as DataSourceOptions;
 }

@@ -10,12 +10,12 @@ import { InvalidationBus } from './invalidation.bus';
 @Global()
 @Module({ providers: [InvalidationBus], exports: [InvalidationBus] })
 export class DatabaseModule {
-  static forRoot(url: string, embedded: boolean): DynamicModule {
+  static forRoot(url: string, embedded: boolean, poolSize?: number): DynamicModule {
     return {
       module: DatabaseModule,
       imports: [
         TypeOrmModule.forRoot({
-          ...dataSourceOptions(url, { embedded }),
+          ...dataSourceOptions(url, { embedded, poolSize }),
           entities: [],
           autoLoadEntities: true,
           retryAttempts: 3,

@@ -27,6 +27,8 @@ export async function startTestApp(env: Record<string, string | undefined> = {})
     DATA_DIR: env.DATA_DIR ?? tempDir(),
     DEMO: 'false',
     LOG_LEVEL: 'silent',
+    // The runner's embedded Postgres multiplexes connections message by message: one connection, as in embedded mode.
+    DATABASE_POOL_SIZE: process.env.TEST_DATABASE_KIND === 'embedded' ? '1' : undefined,
     ...env,
   });
   return startSatgate(config);
