@@ -1,6 +1,6 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import type { RootKeyRecord, RootKeyStore } from '../core/l402';
-import { InvalidationBus } from '../database/invalidation.bus';
+import { INVALIDATE_ALL, InvalidationBus } from '../database/invalidation.bus';
 import { L402_DEFAULTS, ROOT_KEY_TOPIC } from './l402.constants';
 import { RootKeyRepository } from './root-key.repository';
 
@@ -40,7 +40,8 @@ export class CachedRootKeyStore implements RootKeyStore, OnModuleInit {
   /** Drops one entry (an invalidation from this or another instance). */
   forget(idHashHex: string): void {
     this.epoch += 1;
-    this.cache.delete(idHashHex);
+    if (idHashHex === INVALIDATE_ALL) this.cache.clear();
+    else this.cache.delete(idHashHex);
   }
 
   /** Drops one entry here and on every instance; call after the change committed. */

@@ -1,4 +1,5 @@
 import type { VerifiedL402 } from '../core/l402';
+import { INVALIDATE_ALL } from '../database/invalidation.bus';
 import { L402_DEFAULTS } from './l402.constants';
 
 /**
@@ -53,9 +54,14 @@ export class VerifiedCredentialCache {
     this.keysByIdHash.set(verified.idHash, keys);
   }
 
-  /** Drops every cached credential of one token (its root key was revoked or purged). */
+  /** Drops every cached credential of one token (its root key was revoked or purged); INVALIDATE_ALL drops all. */
   forgetToken(idHashHex: string): void {
     this.epochCounter += 1;
+    if (idHashHex === INVALIDATE_ALL) {
+      this.entries.clear();
+      this.keysByIdHash.clear();
+      return;
+    }
     for (const key of this.keysByIdHash.get(idHashHex) ?? []) this.entries.delete(key);
     this.keysByIdHash.delete(idHashHex);
   }

@@ -2,7 +2,7 @@ import { Injectable, OnModuleInit } from '@nestjs/common';
 import type { BearerAuthenticator, GrantStatus } from '../access/access.ports';
 import type { OAuthPrincipal } from '../access/principal';
 import { hashSecret } from '../core/oauth';
-import { InvalidationBus } from '../database/invalidation.bus';
+import { INVALIDATE_ALL, InvalidationBus } from '../database/invalidation.bus';
 import { GrantsRepository } from './grants.repository';
 import { OAuthClock } from './oauth.clock';
 import { OAUTH_CLIENT_TOPIC, OAUTH_GRANT_TOPIC, OAUTH_TOKEN_TOPIC } from './oauth.topics';
@@ -32,9 +32,10 @@ export class OAuthBearerAuthenticator implements BearerAuthenticator, OnModuleIn
   ) {}
 
   onModuleInit(): void {
-    this.bus.subscribe(OAUTH_GRANT_TOPIC, (grantId) => this.cache.dropGrant(grantId));
-    this.bus.subscribe(OAUTH_CLIENT_TOPIC, (clientId) => this.cache.dropClient(clientId));
-    this.bus.subscribe(OAUTH_TOKEN_TOPIC, (tokenId) => this.cache.dropToken(tokenId));
+    const unlessAll = (drop: (key: string) => void) => (key: string) => (key === INVALIDATE_ALL ? this.cache.clear() : drop(key));
+    this.bus.subscribe(OAUTH_GRANT_TOPIC, unlessAll((grantId) => this.cache.dropGrant(grantId)));
+    this.bus.subscribe(OAUTH_CLIENT_TOPIC, unlessAll((clientId) => this.cache.dropClient(clientId)));
+    this.bus.subscribe(OAUTH_TOKEN_TOPIC, unlessAll((tokenId) => this.cache.dropToken(tokenId)));
   }
 
   /** The principal of a live access token; undefined for unknown, expired or revoked ones (all answered alike). */

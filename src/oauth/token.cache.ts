@@ -143,6 +143,12 @@ export class TokenCache {
     for (const [grantId, entry] of this.grants) if (entry.clientId === clientId) this.grants.delete(grantId);
   }
 
+  /** Forgets everything (revocations may have been missed while the invalidation listener was down). */
+  clear(): void {
+    this.generation += 1;
+    for (const map of [this.valid, this.invalid, this.grants, this.byGrant, this.byClient, this.byTokenId]) map.clear();
+  }
+
   /** Forgets one token by its row id (RFC 7009 revocation of one access token). */
   dropToken(tokenId: string): void {
     this.generation += 1;
