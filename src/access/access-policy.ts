@@ -31,6 +31,3 @@ export interface AccessPolicy {
   /** The L402 requirement for `l402`, `both` and `either`. */
   l402?: L402Requirement;
 }
-
-export const PUBLIC_POLICY: AccessPolicy = Object.freeze({ mode: 'none' });
-export const ADMIN_POLICY: AccessPolicy = Object.freeze({ mode: 'admin' });

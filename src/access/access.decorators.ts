@@ -8,7 +8,6 @@ export const ADMIN_KEY = 'satgate:admin';
 export const SCOPES_KEY = 'satgate:scopes';
 export const L402_KEY = 'satgate:l402';
 export const EITHER_KEY = 'satgate:either';
-export const DYNAMIC_POLICY_KEY = 'satgate:dynamic-policy';
 
 /** OpenAPI security scheme names, registered once in the document builder. */
 export const OPENAPI_SCHEMES = { admin: 'admin', oauth: 'oauth2', l402: 'L402' } as const;
@@ -42,9 +41,3 @@ export const RequireEither = (
     ApiSecurity(OPENAPI_SCHEMES.oauth, oauth.scopes),
     ApiSecurity(OPENAPI_SCHEMES.l402),
   );
-
-/**
- * The handler's policy is decided per request by a resolver (the gateway's matched route), not by metadata.
- * The resolver stores the policy on `request.accessPolicy` before the guard runs.
- */
-export const DynamicPolicy = (): MethodDecorator & ClassDecorator => SetMetadata(DYNAMIC_POLICY_KEY, true);

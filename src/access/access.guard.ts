@@ -2,16 +2,13 @@ import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { AccessDenied } from './access-denied';
-import { AccessPolicy } from './access-policy';
 import { PolicyEvaluator } from './policy-evaluator';
-import { DYNAMIC, resolveDeclaredPolicy } from './policy-resolver';
+import { resolveDeclaredPolicy } from './policy-resolver';
 import type { Principal } from './principal';
 
 /** Request fields the access layer adds. */
 export interface GuardedRequest extends FastifyRequest {
   principal?: Principal;
-  /** Set by a policy resolver (gateway) for @DynamicPolicy handlers. */
-  accessPolicy?: AccessPolicy;
 }
 
 /**
@@ -26,10 +23,10 @@ export class AccessGuard implements CanActivate {
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    if (context.getType() !== 'http') return true;
+    // Only HTTP handlers exist; any other kind added later must bring its own policy, not slip through.
+    if (context.getType() !== 'http') return false;
     const req = context.switchToHttp().getRequest<GuardedRequest>();
-    const declared = resolveDeclaredPolicy(this.reflector, [context.getHandler(), context.getClass()]);
-    const policy = declared === DYNAMIC ? req.accessPolicy : declared;
+    const policy = resolveDeclaredPolicy(this.reflector, [context.getHandler(), context.getClass()]);
     if (!policy) {
       throw new AccessDenied(403, { error: 'forbidden', error_description: 'this route declares no access policy' });
     }

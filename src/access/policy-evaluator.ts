@@ -106,14 +106,16 @@ export class PolicyEvaluator {
     } catch (err) {
       if (!(err instanceof L402Rejected)) throw err;
       // An authentic but expired/unpaid token still names its grant: re-challenge if that grant is usable.
+      // Otherwise the credential proves no live grant: 401, saying why the L402 failed.
       const grant = err.oauthGrant ? await this.bearerPort().grantStatus(err.oauthGrant) : { live: false as const };
-      if (!grant.live) throw invalidToken(Boolean(err.oauthGrant));
+      if (!grant.live) throw invalidToken(true, err.reason);
       if (!holdsScopes(grant.principal, required)) throw insufficientScope(required);
       throw await this.l402Port().challenge(requirement, err.reason, req, { oauthGrant: err.oauthGrant });
     }
-    if (!l402.oauthGrant) throw invalidToken(false);
+    // An L402 minted for an anonymous caller proves payment but no grant; `both` needs the grant too.
+    if (!l402.oauthGrant) throw invalidToken(true, 'not_bound_to_a_grant');
     const grant = await this.bearerPort().grantStatus(l402.oauthGrant);
-    if (!grant.live) throw invalidToken(true);
+    if (!grant.live) throw invalidToken(true, 'grant_revoked');
     if (!holdsScopes(grant.principal, required)) throw insufficientScope(required);
     return { oauth: grant.principal, l402 };
   }
@@ -174,11 +176,18 @@ function holdsScopes(principal: OAuthPrincipal, required: string[]): boolean {
   return required.every((s) => principal.scopes.includes(s));
 }
 
-function invalidToken(credentialSent: boolean): AccessDenied {
+/** RFC 6750 401; `l402Reason` says why an L402 presented on a `both` route proved no live grant. */
+function invalidToken(credentialSent: boolean, l402Reason?: string): AccessDenied {
   return new AccessDenied(
     401,
     credentialSent
-      ? { error: 'invalid_token', error_description: 'the access token is invalid, expired or revoked' }
+      ? {
+          error: 'invalid_token',
+          error_description: l402Reason
+            ? 'the L402 does not prove a live OAuth grant; authorize with a bearer token first'
+            : 'the access token is invalid, expired or revoked',
+          ...(l402Reason ? { l402_reason: l402Reason } : {}),
+        }
       : { error: 'unauthorized', error_description: 'an OAuth bearer token is required' },
     [['WWW-Authenticate', bearerChallenge(credentialSent ? { error: 'invalid_token' } : {})]],
   );

@@ -1,20 +1,18 @@
 import type { Reflector } from '@nestjs/core';
 import type { AccessPolicy, L402Requirement } from './access-policy';
-import { ADMIN_KEY, DYNAMIC_POLICY_KEY, EITHER_KEY, L402_KEY, PUBLIC_KEY, SCOPES_KEY } from './access.decorators';
-
-/** Marker for a handler whose policy comes from the request (see @DynamicPolicy). */
-export const DYNAMIC = 'dynamic' as const;
+import { ADMIN_KEY, EITHER_KEY, L402_KEY, PUBLIC_KEY, SCOPES_KEY } from './access.decorators';
 
 /**
- * Combines a handler's (and its class's) decorators into one policy. `undefined` means the route declared
- * nothing and is denied — the route-walk test keeps that from shipping.
+ * The policy a handler declares, else the one its class declares — each taken whole, never mixed key by key
+ * (a class-level @RequireScopes must not silently replace a handler's @AdminOnly). `undefined` means the
+ * route declared nothing and is denied; the route-walk test keeps that from shipping.
  */
-export function resolveDeclaredPolicy(
-  reflector: Reflector,
-  targets: [Function, Function],
-): AccessPolicy | typeof DYNAMIC | undefined {
-  const get = <T>(key: string): T | undefined => reflector.getAllAndOverride<T>(key, targets);
-  if (get<boolean>(DYNAMIC_POLICY_KEY)) return DYNAMIC;
+export function resolveDeclaredPolicy(reflector: Reflector, targets: [Function, Function]): AccessPolicy | undefined {
+  return declaredOn(reflector, targets[0]) ?? declaredOn(reflector, targets[1]);
+}
+
+function declaredOn(reflector: Reflector, target: Function): AccessPolicy | undefined {
+  const get = <T>(key: string): T | undefined => reflector.get<T>(key, target);
   const either = get<AccessPolicy>(EITHER_KEY);
   if (either) return either;
   const scopeList = get<string[]>(SCOPES_KEY);

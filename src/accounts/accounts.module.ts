@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { OAuthClockModule } from '../oauth/oauth.clock';
 import { LocalAccount } from './account.entity';
 import { AccountsController } from './accounts.controller';
 import { AccountsRepository } from './accounts.repository';
@@ -7,9 +8,12 @@ import { AccountsService } from './accounts.service';
 import { DemoAccountSeeder } from './demo-account.seeder';
 import { PasswordHasher } from './password.hasher';
 
-/** Local accounts (issue 6): the resource owners who sign in on satgate's own page, and their admin API. */
+/**
+ * Local accounts (issue 6): the resource owners who sign in on satgate's own page, and their admin API. Times
+ * (password changes, disabling) come from the shared OAuthClock, the same clock the sessions and grants read.
+ */
 @Module({
-  imports: [TypeOrmModule.forFeature([LocalAccount])],
+  imports: [TypeOrmModule.forFeature([LocalAccount]), OAuthClockModule],
   controllers: [AccountsController],
   providers: [{ provide: PasswordHasher, useFactory: () => new PasswordHasher() }, AccountsRepository, AccountsService, DemoAccountSeeder],
   exports: [AccountsService],

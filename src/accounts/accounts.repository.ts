@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { EntityManager, Repository } from 'typeorm';
 import { LocalAccount } from './account.entity';
 
 /** Named queries over `local_accounts`; the rules live in AccountsService (STYLE.md §4). */
@@ -8,8 +8,9 @@ import { LocalAccount } from './account.entity';
 export class AccountsRepository {
   constructor(@InjectRepository(LocalAccount) private readonly repo: Repository<LocalAccount>) {}
 
-  findById(id: string): Promise<LocalAccount | null> {
-    return this.repo.findOneBy({ id });
+  /** By id; with `em`, inside the caller's transaction (a second connection could deadlock a one-connection pool). */
+  findById(id: string, em?: EntityManager): Promise<LocalAccount | null> {
+    return (em ? em.getRepository(LocalAccount) : this.repo).findOneBy({ id });
   }
 
   findByUsername(username: string): Promise<LocalAccount | null> {

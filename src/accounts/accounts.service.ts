@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { randomBytes, randomUUID } from 'node:crypto';
+import type { EntityManager } from 'typeorm';
 import { logger } from '../common/logger';
+import { OAuthClock } from '../oauth/oauth.clock';
 import { LocalAccount } from './account.entity';
 import { AccountCreateDto, AccountPasswordResetDto, AccountView, toAccountView } from './account.dto';
 import { isUuid, localUserId, normalizeUsername, PASSWORD_MAX_LENGTH } from './account.identity';
@@ -39,6 +41,7 @@ export class AccountsService {
   constructor(
     private readonly accounts: AccountsRepository,
     private readonly hasher: PasswordHasher,
+    private readonly clock: OAuthClock,
   ) {}
 
   /** Registers a handler for account events (login module: sessions and grants). */
@@ -51,7 +54,7 @@ export class AccountsService {
     const username = normalizeUsername(dto.username);
     const generated = dto.password === undefined ? generatePassword() : undefined;
     const password = dto.password ?? generated!;
-    const now = new Date();
+    const now = this.clock.now();
     const id = randomUUID();
     const created = await this.accounts.insertIfAbsent({
       id,
@@ -69,7 +72,7 @@ export class AccountsService {
       id: randomUUID(),
       username: normalizeUsername(username),
       passwordHash: await this.hasher.hash(password),
-      passwordChangedAt: new Date(),
+      passwordChangedAt: this.clock.now(),
     });
   }
 
@@ -84,7 +87,7 @@ export class AccountsService {
   /** Disables the account (idempotent); its sessions end and its OAuth grants are revoked by subscribers. */
   async disable(id: string): Promise<AccountView> {
     const account = await this.require(id);
-    if (account.disabledAt === null) await this.accounts.setDisabled(id, new Date());
+    if (account.disabledAt === null) await this.accounts.setDisabled(id, this.clock.now());
     await this.emit({ kind: 'disabled', accountId: id, userId: localUserId(id) });
     return this.get(id);
   }
@@ -100,14 +103,15 @@ export class AccountsService {
   async resetPassword(id: string, dto: AccountPasswordResetDto): Promise<AccountView> {
     await this.require(id);
     const generated = dto.password === undefined ? generatePassword() : undefined;
-    await this.accounts.setPasswordHash(id, await this.hasher.hash(dto.password ?? generated!), new Date());
+    await this.accounts.setPasswordHash(id, await this.hasher.hash(dto.password ?? generated!), this.clock.now());
     await this.emit({ kind: 'password_reset', accountId: id, userId: localUserId(id) });
     return toAccountView(await this.require(id), generated);
   }
 
   /**
    * Checks a sign-in. Unknown usernames cost the same scrypt work as known ones, so timing does not tell
-   * which exist. `disabled` is only reported after the password verified, so it reveals nothing to a guesser.
+   * which exist. `disabled` is only decided after the password verified; the sign-in page shows it like a wrong
+   * password all the same, so a guesser never learns that a password was right.
    */
   async authenticate(rawUsername: string, password: string): Promise<LocalAccount> {
     const username = normalizeUsername(rawUsername);
@@ -126,10 +130,13 @@ export class AccountsService {
     return account;
   }
 
-  /** The account behind a session, or undefined when it no longer exists or is disabled. */
-  async findActive(id: string): Promise<LocalAccount | undefined> {
+  /**
+   * The account behind a session or an OAuth grant, or undefined when it no longer exists or is disabled. With
+   * `em` the read runs inside the caller's transaction (the token endpoint checks while it holds row locks).
+   */
+  async findActive(id: string, em?: EntityManager): Promise<LocalAccount | undefined> {
     if (!isUuid(id)) return undefined;
-    const account = await this.accounts.findById(id);
+    const account = await this.accounts.findById(id, em);
     return account && account.disabledAt === null ? account : undefined;
   }
 

@@ -1,9 +1,10 @@
 import { NestFactory } from '@nestjs/core';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { OPENAPI_SCHEMES } from '../access/access.decorators';
 import { AppModule } from '../app.module';
-import { ErrorFilter } from '../common/error.filter';
+import { ErrorFilter, httpErrorCode, statusOfFrameworkError } from '../common/error.filter';
 import { logger } from '../common/logger';
 import { NestPinoLogger } from '../common/nest-logger';
 import { requestId } from '../common/request-id';
@@ -22,6 +23,11 @@ export async function createApp(runtime: SatgateRuntime): Promise<NestFastifyApp
     genReqId: requestId,
     bodyLimit: 1_048_576,
     return503OnClosing: false,
+    // Errors Fastify raises before routing (a malformed URL, say) get the same JSON shape as everything else.
+    frameworkErrors: (error: Error, _req: FastifyRequest, reply: FastifyReply) => {
+      const status = statusOfFrameworkError(error) ?? 400;
+      void reply.status(status).send({ error: httpErrorCode(status), error_description: error.message });
+    },
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(runtime), adapter, {
     logger: new NestPinoLogger(),
@@ -38,14 +44,14 @@ export async function createApp(runtime: SatgateRuntime): Promise<NestFastifyApp
     const seconds = reply.elapsedTime / 1000;
     metrics.observe(req.method, route, reply.statusCode, seconds);
     logger.info(
-      { reqId: req.id, method: req.method, path: req.url.split('?')[0], route, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10 },
+      // Path only: query strings and `;` parameters can carry codes or tokens.
+      { reqId: req.id, method: req.method, path: req.url.split(/[?;]/)[0], route, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10 },
       'request',
     );
   });
 
   app.useGlobalFilters(new ErrorFilter());
   app.useGlobalPipes(createValidationPipe());
-  app.enableShutdownHooks();
   setUpOpenApi(app, runtime);
   return app;
 }

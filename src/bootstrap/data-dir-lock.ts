@@ -8,13 +8,22 @@ import * as path from 'node:path';
 export function lockDataDir(dataDir: string): () => void {
   fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const file = path.join(dataDir, 'satgate.pid');
-  if (fs.existsSync(file)) {
-    const pid = Number(fs.readFileSync(file, 'utf8').trim());
-    if (pid && pid !== process.pid && isAlive(pid)) {
-      throw new Error(`DATA_DIR ${dataDir} is in use by another satgate (pid ${pid}); stop it or set DATA_DIR`);
+  // Create exclusively ('wx'), so two starts racing for the same dir cannot both win.
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      fs.writeFileSync(file, `${process.pid}\n`, { flag: 'wx' });
+      break;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 0) {
+        throw new Error(`DATA_DIR ${dataDir} is in use by another satgate (${file}); stop it or set DATA_DIR`);
+      }
+      const pid = Number(fs.readFileSync(file, 'utf8').trim());
+      if (pid && pid !== process.pid && isAlive(pid)) {
+        throw new Error(`DATA_DIR ${dataDir} is in use by another satgate (pid ${pid}); stop it or set DATA_DIR`);
+      }
+      fs.unlinkSync(file); // stale: its process is gone
     }
   }
-  fs.writeFileSync(file, `${process.pid}\n`);
   return () => {
     try {
       if (fs.readFileSync(file, 'utf8').trim() === String(process.pid)) fs.unlinkSync(file);

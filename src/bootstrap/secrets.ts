@@ -30,7 +30,15 @@ export function resolveSecrets(config: AppConfig): RuntimeConfig {
 
 function loadOrCreate(dataDir: string): StoredSecrets {
   const file = path.join(dataDir, 'secrets.json');
-  if (fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, 'utf8')) as StoredSecrets;
+  if (fs.existsSync(file)) {
+    try {
+      const stored = JSON.parse(fs.readFileSync(file, 'utf8')) as Partial<StoredSecrets>;
+      if (stored.jwtSecret && stored.adminToken && stored.originJwtSecret) return stored as StoredSecrets;
+    } catch {
+      /* reported below */
+    }
+    throw new Error(`${file} is not a valid satgate secrets file; restore it, or delete it to generate new secrets (the admin token and issued user JWTs change)`);
+  }
   fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const secrets: StoredSecrets = {
     jwtSecret: randomBytes(32).toString('base64url'),

@@ -1,12 +1,14 @@
 /**
- * Token store on disk: directory 0700, one JSON file 0600 per origin, every write atomic (temp file +
- * fsync + rename), because the file holds a bearer credential (macaroon + preimage) and because a
- * half-written pending record would defeat the never-pay-twice guarantee.
+ * Token store on disk: a private directory (created 0700, refused when an existing one is open to others;
+ * see store-dir.guard.ts), one JSON file 0600 per origin, every write atomic (temp file + fsync + rename),
+ * because the file holds a bearer credential (macaroon + preimage) and because a half-written pending record
+ * would defeat the never-pay-twice guarantee.
  */
 import { randomBytes } from 'node:crypto';
-import { chmod, mkdir, open, readdir, readFile, rename, unlink } from 'node:fs/promises';
+import { open, readdir, readFile, rename, unlink } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { ensurePrivateDir, shellQuote } from './store-dir.guard';
 import { originOf, type TokenRecord, type TokenStore } from './token.store';
 
 const FILE_MODE = 0o600;
@@ -16,11 +18,19 @@ export function defaultStoreDir(env: NodeJS.ProcessEnv = process.env): string {
   return env.SATGATE_STORE ? resolve(env.SATGATE_STORE) : join(homedir(), '.satgate', 'tokens');
 }
 
-const DIR_MODE = 0o700;
+/** A `*.json` file in the store that is not a usable token record, and how to get rid of it. */
+export interface UnreadableTokenFile {
+  path: string;
+  /** What is wrong with it (`not valid JSON`, `not a satgate token record`, a read error). */
+  problem: string;
+  /** A command that removes it, ready to paste into a shell. */
+  removeCommand: string;
+}
 
 /** `FileTokenStore` keeps each origin's token in `<dir>/<scheme>_<host>_<port>.json`. */
 export class FileTokenStore implements TokenStore {
-  private ready?: Promise<void>;
+  /** Set once the directory was found (or made) private; it is not re-checked on every call. */
+  private checked = false;
 
   constructor(readonly dir: string) {}
 
@@ -35,6 +45,7 @@ export class FileTokenStore implements TokenStore {
   }
 
   async get(origin: string): Promise<TokenRecord | undefined> {
+    if (!(await this.checkDir(false))) return undefined;
     const path = this.fileFor(origin);
     let text: string;
     try {
@@ -43,11 +54,15 @@ export class FileTokenStore implements TokenStore {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       throw err;
     }
-    return parseRecord(text, path);
+    const parsed = parseRecord(text);
+    if (typeof parsed === 'string') {
+      throw new Error(`token file ${path} is ${parsed}; remove it with: ${this.removeCommand(originOf(origin))}`);
+    }
+    return parsed;
   }
 
   async put(record: TokenRecord): Promise<void> {
-    await this.ensureDir();
+    await this.checkDir(true);
     const target = this.fileFor(record.origin);
     const temp = `${target}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
     const handle = await open(temp, 'wx', FILE_MODE);
@@ -66,6 +81,7 @@ export class FileTokenStore implements TokenStore {
   }
 
   async delete(origin: string): Promise<boolean> {
+    if (!(await this.checkDir(false))) return false;
     try {
       await unlink(this.fileFor(origin));
     } catch (err) {
@@ -76,41 +92,72 @@ export class FileTokenStore implements TokenStore {
     return true;
   }
 
+  /** The readable records; files that are not token records are skipped (`scan` reports them). */
   async list(): Promise<TokenRecord[]> {
-    let names: string[];
-    try {
-      names = await readdir(this.dir);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
-      throw err;
-    }
-    const records: TokenRecord[] = [];
-    for (const name of names.filter((n) => n.endsWith('.json')).sort()) {
-      const path = join(this.dir, name);
-      records.push(parseRecord(await readFile(path, 'utf8'), path));
-    }
-    return records;
+    return (await this.scan()).records;
   }
 
-  /** Create the directory (and parents) 0700 and tighten it if it already existed wider. */
-  private ensureDir(): Promise<void> {
-    this.ready ??= (async () => {
-      await mkdir(this.dir, { recursive: true, mode: DIR_MODE });
-      await chmod(this.dir, DIR_MODE);
-    })().catch((err) => {
-      this.ready = undefined;
-      throw err;
-    });
-    return this.ready;
+  /**
+   * Every record, plus the `*.json` files that could not be read as one: a single damaged file must not hide
+   * the other tokens, and the user needs its path to deal with it.
+   */
+  async scan(): Promise<{ records: TokenRecord[]; unreadable: UnreadableTokenFile[] }> {
+    const records: TokenRecord[] = [];
+    const unreadable: UnreadableTokenFile[] = [];
+    if (!(await this.checkDir(false))) return { records, unreadable };
+    for (const name of (await readdir(this.dir)).filter((n) => n.endsWith('.json')).sort()) {
+      const path = join(this.dir, name);
+      let parsed: TokenRecord | string;
+      try {
+        parsed = parseRecord(await readFile(path, 'utf8'));
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue; // removed while we listed
+        parsed = `unreadable (${(err as Error).message})`;
+      }
+      if (typeof parsed !== 'string') {
+        records.push(parsed);
+        continue;
+      }
+      const origin = this.originOfFile(name);
+      unreadable.push({ path, problem: parsed, removeCommand: origin ? this.removeCommand(origin) : `rm ${shellQuote(path)}` });
+    }
+    return { records, unreadable };
+  }
+
+  /** `satgate tokens rm` spelled out for this store, so the printed command acts on the right directory. */
+  private removeCommand(origin: string): string {
+    return `satgate tokens rm ${origin} --store ${shellQuote(resolve(this.dir))}`;
+  }
+
+  /** The origin a file name stands for, when it is one `fileFor` produces (`http_host_80.json`). */
+  private originOfFile(name: string): string | undefined {
+    const m = /^(https?)_(.+)_(\d{1,5})\.json$/.exec(name);
+    if (!m) return undefined;
+    try {
+      const host = m[2].replace(/%([0-9a-f]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+      const origin = originOf(`${m[1]}://${host}:${m[3]}`);
+      return this.fileFor(origin) === join(this.dir, name) ? origin : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Check the directory once (see store-dir.guard.ts), creating it when `create`; false = absent. */
+  private async checkDir(create: boolean): Promise<boolean> {
+    if (this.checked) return true;
+    const exists = await ensurePrivateDir(this.dir, create);
+    if (exists) this.checked = true;
+    return exists;
   }
 }
 
-function parseRecord(text: string, path: string): TokenRecord {
+/** The record, or what is wrong with the text. */
+function parseRecord(text: string): TokenRecord | string {
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch {
-    throw new Error(`token file ${path} is not valid JSON; delete it with "satgate tokens rm"`);
+    return 'not valid JSON';
   }
   const r = value as Partial<TokenRecord>;
   if (
@@ -121,7 +168,7 @@ function parseRecord(text: string, path: string): TokenRecord {
     typeof r.paymentHash !== 'string' ||
     (r.state === 'paid' && typeof r.preimage !== 'string')
   ) {
-    throw new Error(`token file ${path} is not a satgate token record`);
+    return 'not a satgate token record';
   }
   return r as TokenRecord;
 }

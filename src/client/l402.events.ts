@@ -7,8 +7,11 @@
 export type L402Event =
   /** A stored token was attached to the request. */
   | { type: 'using-stored-token'; origin: string }
-  /** The stored token was answered with a fresh 402 (expired or revoked); a new challenge follows. */
-  | { type: 'stored-token-refused'; origin: string }
+  /**
+   * The stored token was answered with a fresh 402; a new challenge follows. `reason` is the server's own
+   * word for it (`expired`, `revoked`, `wrong_service`, ... from satgate's 402 JSON body) when it gave one.
+   */
+  | { type: 'stored-token-refused'; origin: string; reason?: string }
   /** We paid a challenge: exactly one of these per payment. */
   | { type: 'paid'; origin: string; paymentHash: string; sats: number; feeSats: number; ms: number }
   /** A pending record from an earlier run turned out settled: the token was stored without paying again. */

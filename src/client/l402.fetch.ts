@@ -84,7 +84,7 @@ export async function l402Fetch(
     ctx.emit({ type: 'using-stored-token', origin: ctx.origin });
     response = await doFetch(target, withToken(init, token));
     if (response.status !== 402) return response;
-    ctx.emit({ type: 'stored-token-refused', origin: ctx.origin });
+    ctx.emit({ type: 'stored-token-refused', origin: ctx.origin, reason: await refusalReason(response) });
   } else {
     response = await doFetch(target, init);
     if (response.status !== 402) return response;
@@ -106,6 +106,37 @@ function readChallenge(response: Response): L402Challenge | undefined {
   const chosen = chooseChallenge(challenges);
   if (!chosen && problems.length > 0) throw new MalformedChallengeError(problems.join('; '));
   return chosen;
+}
+
+/** Largest 402 body read to find the refusal reason; satgate's is a few hundred bytes. */
+const MAX_REASON_BODY = 64 * 1024;
+
+/**
+ * The `reason` field of a JSON 402 body (satgate's: `expired`, `revoked`, `wrong_service`, ...), read from a
+ * clone so the caller still gets the whole body. Only a short identifier is accepted: the line goes to a
+ * terminal, and a server must not be able to print arbitrary text (or escape sequences) there.
+ */
+async function refusalReason(response: Response): Promise<string | undefined> {
+  if (!/\bjson\b/i.test(response.headers.get('content-type') ?? '') || !response.body) return undefined;
+  if (Number(response.headers.get('content-length')) > MAX_REASON_BODY) return undefined;
+  const reader = response.clone().body!.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > MAX_REASON_BODY) return undefined;
+      chunks.push(value);
+    }
+    const reason = (JSON.parse(Buffer.concat(chunks).toString('utf8')) as { reason?: unknown } | null)?.reason;
+    return typeof reason === 'string' && /^[A-Za-z0-9_.-]{1,64}$/.test(reason) ? reason : undefined;
+  } catch {
+    return undefined;
+  } finally {
+    await reader.cancel().catch(() => undefined);
+  }
 }
 
 /** Serialise payments per origin inside this process so parallel requests do not each pay. */

@@ -7,6 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import { authenticatedLndGrpc, getPayment, getWalletInfo, pay } from 'lightning';
 import type { AuthenticatedLnd } from 'lightning';
+import { chainNetworkOf } from '../lightning/chain.networks';
 import { PaymentFailedError } from './client.errors';
 import type { PayArgs, PaymentLookup, SettledPayment, Wallet } from './wallet.interface';
 
@@ -27,15 +28,6 @@ const DEFINITE_FAILURES = new Set([
   'PaymentPathfindingFailedToFindPossibleRoute',
   'FailedToFindPayableRouteToDestination',
 ]);
-
-/** BOLT 2 chain ids (reversed genesis hashes, as getWalletInfo reports) -> `invoices` network names. */
-const NETWORK_OF_CHAIN: Record<string, string> = {
-  '6fe28c0ab6f1b372c1a6a246ae63f74f931e8365e15a089c68d6190000000000': 'bitcoin',
-  '06226e46111a0b59caaf126043eb5bbf28c34f3a5e332a1fc7b2b73cf188910f': 'regtest',
-  '43497fd7f826957108f4a30fd9cec3aeba79972084e90ead01ea330900000000': 'testnet',
-  '43f08bdab050e35b567c864b91f47f50ae725ae2de53bcfbbaf284da00000000': 'testnet',
-  'f61eee3b63a380a477a063af32b2bbc97c9ff9f01f2c4225e973988108000000': 'signet',
-};
 
 /** LND as the user's wallet. */
 export class LndWallet implements Wallet {
@@ -92,7 +84,7 @@ export class LndWallet implements Wallet {
         throw new Error(`cannot reach LND at ${this.connection.socket}: ${lightningError(err)[1]}`);
       });
       const chain = (info.chains ?? [])[0];
-      return chain ? NETWORK_OF_CHAIN[chain] : undefined;
+      return chain ? chainNetworkOf(chain)?.bolt11 : undefined;
     });
     this.cachedNetwork.catch(() => (this.cachedNetwork = undefined)); // retry after a failure
     return this.cachedNetwork;

@@ -6,6 +6,7 @@
 import { parseArgs } from 'node:util';
 import { EXIT, UsageError, defaultIo, storeDir, type CommandIo } from './cli.support';
 import { FileTokenStore } from './file-token.store';
+import { UnsafeStoreDirError } from './store-dir.guard';
 import { normaliseOriginArg, type TokenRecord } from './token.store';
 
 /** Printed on usage errors and `--help`. */
@@ -13,6 +14,9 @@ export const TOKENS_USAGE = `usage: satgate tokens list [--store DIR] [--json]
        satgate tokens show <origin> [--store DIR] [--reveal]
        satgate tokens rm <origin> [--store DIR]
 <origin> is scheme://host:port (a full URL or host:port also works; http is assumed without a scheme).
+--store defaults to $SATGATE_STORE, else ~/.satgate/tokens.
+exit codes: 0 ok; 1 no such token, or another error (e.g. an unreadable token file);
+            2 usage, or a --store directory others can access (refused, never chmodded)
 `;
 
 const OPTIONS = {
@@ -46,11 +50,14 @@ export async function runTokens(argv: string[], io: CommandIo = defaultIo()): Pr
   const [sub, originArg] = positionals;
   try {
     if (sub === 'list') {
-      const records = await store.list();
+      const { records, unreadable } = await store.scan();
+      for (const bad of unreadable) {
+        io.stderr.write(`warning: skipped ${bad.path}: ${bad.problem}; remove it with: ${bad.removeCommand}\n`);
+      }
       if (values.json) {
         io.stdout.write(JSON.stringify(records.map((r) => redact(r))) + '\n');
       } else if (records.length === 0) {
-        io.stderr.write(`no tokens in ${store.dir}\n`);
+        io.stderr.write(`no ${unreadable.length ? 'readable ' : ''}tokens in ${store.dir}\n`);
       } else {
         for (const r of records) io.stdout.write(summary(r) + '\n');
       }
@@ -74,7 +81,7 @@ export async function runTokens(argv: string[], io: CommandIo = defaultIo()): Pr
     return EXIT.ok;
   } catch (err) {
     io.stderr.write(`satgate tokens: ${(err as Error).message}\n`);
-    return EXIT.error;
+    return err instanceof UnsafeStoreDirError ? EXIT.usage : EXIT.error;
   }
 }
 

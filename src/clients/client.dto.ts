@@ -1,5 +1,22 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, IsArray, IsBoolean, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { applyDecorators } from '@nestjs/common';
+import { ArrayMaxSize, IsArray, IsBoolean, IsDefined, IsNotEmpty, IsOptional, IsString, MaxLength, ValidateIf } from 'class-validator';
+
+/**
+ * An optional field that may be left out but not sent as `null`. class-validator's `@IsOptional()` skips every
+ * check for null too, which let `{"name": null}` through to the service (a 500 on `.trim()`); only `scopes`
+ * gives null a meaning (restore the default), so every other field answers 400 naming itself.
+ */
+function OptionalNotNull(): PropertyDecorator {
+  return applyDecorators(
+    ValidateIf((_object, value) => value !== undefined),
+    IsDefined({ message: '$property must not be null; leave it out to keep the current value' }),
+  );
+}
+
+/** Trims text before validation, so `"   "` is empty to `@IsNotEmpty()` and stored names carry no stray spaces. */
+const Trimmed = (): PropertyDecorator => Transform(({ value }) => (typeof value === 'string' ? value.trim() : value));
 
 /**
  * `POST /admin/clients` — Alby's create-client body (`name, url, domain, imageUrl, public`) plus satgate's
@@ -8,13 +25,14 @@ import { ArrayMaxSize, IsArray, IsBoolean, IsNotEmpty, IsOptional, IsString, Max
  */
 export class ClientCreateDto {
   @ApiProperty({ example: 'Example app' })
+  @Trimmed()
   @IsString()
   @IsNotEmpty()
   @MaxLength(200)
   name!: string;
 
   @ApiPropertyOptional({ description: "The app's landing page", example: 'https://app.example.com' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsString()
   @MaxLength(2000)
   url?: string;
@@ -26,66 +44,70 @@ export class ClientCreateDto {
   domain!: string;
 
   @ApiPropertyOptional({ example: 'https://app.example.com/logo.png' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsString()
   @MaxLength(2000)
   imageUrl?: string;
 
   @ApiPropertyOptional({ description: 'A public client (SPA, native app) gets no secret and must use PKCE' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsBoolean()
   public?: boolean;
 
   @ApiPropertyOptional({ type: [String], description: 'Further redirect URIs, matched exactly' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsArray()
   @ArrayMaxSize(20)
   @IsString({ each: true })
   redirectUris?: string[];
 
   @ApiPropertyOptional({ type: [String], description: 'Allowed scopes; default: every registered scope' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsArray()
   @ArrayMaxSize(100)
   @IsString({ each: true })
   scopes?: string[];
 }
 
-/** `PUT /admin/clients/:clientId` — any subset of the create fields; `public` may be repeated but not changed. */
+/**
+ * `PUT /admin/clients/:clientId` — any subset of the create fields; `public` may be repeated but not changed.
+ * A field left out keeps its value; `url` and `imageUrl` are cleared with `""`; only `scopes` accepts `null`.
+ */
 export class ClientUpdateDto {
   @ApiPropertyOptional()
-  @IsOptional()
+  @Trimmed()
+  @OptionalNotNull()
   @IsString()
   @IsNotEmpty()
   @MaxLength(200)
   name?: string;
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @OptionalNotNull()
   @IsString()
   @MaxLength(2000)
   url?: string;
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @OptionalNotNull()
   @IsString()
   @IsNotEmpty()
   @MaxLength(2000)
   domain?: string;
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @OptionalNotNull()
   @IsString()
   @MaxLength(2000)
   imageUrl?: string;
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @OptionalNotNull()
   @IsBoolean()
   public?: boolean;
 
   @ApiPropertyOptional({ type: [String] })
-  @IsOptional()
+  @OptionalNotNull()
   @IsArray()
   @ArrayMaxSize(20)
   @IsString({ each: true })

@@ -16,8 +16,16 @@ function isWireError(err: unknown): err is WireError {
 }
 
 /**
+ * Postgres refusals caused by the caller's input rather than by satgate: a NUL byte or invalid UTF-8
+ * (22021, 22P05), a number out of range (22003), text that is not a valid value of the column's type
+ * (22P02), or a value too long for its column (22001). They answer 400, never 500.
+ */
+const INPUT_SQLSTATES = new Set(['22021', '22P05', '22003', '22P02', '22001']);
+
+/**
  * The one place errors become responses (STYLE.md §6): access refusals and protocol errors render their exact
- * wire form; HttpExceptions keep their status; anything else is a 500 with a generic body, its cause logged.
+ * wire form; everything else answers `{error, error_description}` with its status; anything unexpected is a
+ * 500 with a generic body, its cause logged.
  */
 @Catch()
 export class ErrorFilter implements ExceptionFilter {
@@ -40,41 +48,48 @@ export class ErrorFilter implements ExceptionFilter {
     }
     if (err instanceof HttpException) {
       const status = err.getStatus();
-      const body = err.getResponse();
       if (status >= 500) logger.error({ reqId: req.id, err: describe(err) }, 'request failed');
-      void reply.status(status).send(typeof body === 'string' ? { error: httpErrorCode(status), message: body } : normalize(status, body));
+      void reply.status(status).send(bodyOf(status, err.getResponse()));
+      return;
+    }
+    const failed = err as { driverError?: { code?: unknown }; code?: unknown } | undefined;
+    const sqlState = failed?.driverError?.code ?? failed?.code;
+    if (typeof sqlState === 'string' && INPUT_SQLSTATES.has(sqlState)) {
+      void reply.status(400).send({
+        error: 'invalid_request',
+        error_description: 'a value in the request cannot be stored (a NUL byte, invalid text, or a number out of range)',
+      });
       return;
     }
     const status = statusOfFrameworkError(err);
     if (status) {
-      void reply.status(status).send({ error: httpErrorCode(status), message: (err as Error).message });
+      void reply.status(status).send({ error: httpErrorCode(status), error_description: (err as Error).message });
       return;
     }
     logger.error({ reqId: req.id, err: describe(err) }, 'unhandled error');
-    void reply.status(500).send({ error: 'server_error', message: 'internal error', request_id: req.id });
+    void reply.status(500).send({ error: 'server_error', error_description: 'internal error', request_id: req.id });
   }
 }
 
 /** Fastify's own 4xx errors (bad JSON, body too large, unsupported media type) keep their status. */
-function statusOfFrameworkError(err: unknown): number | undefined {
+export function statusOfFrameworkError(err: unknown): number | undefined {
   const code = (err as { statusCode?: unknown })?.statusCode;
   return typeof code === 'number' && code >= 400 && code < 500 ? code : undefined;
 }
 
-function normalize(status: number, body: object): Record<string, unknown> {
-  const b = body as Record<string, unknown>;
-  if (typeof b.error === 'string' && b.error !== httpReason(status)) return b;
-  return { ...b, error: httpErrorCode(status), statusCode: undefined };
+/** A Nest HttpException's response as `{error, error_description, ...}`, keeping any extra fields. */
+function bodyOf(status: number, response: string | object): Record<string, unknown> {
+  if (typeof response === 'string') return { error: httpErrorCode(status), error_description: response };
+  const { message, statusCode: _statusCode, error, ...rest } = response as Record<string, unknown>;
+  const ownCode = typeof error === 'string' && !/\s/.test(error) ? error : undefined; // 'Not Found' is Nest's reason phrase
+  const description = Array.isArray(message) ? message.join('; ') : message;
+  return { ...rest, error: ownCode ?? httpErrorCode(status), ...(description === undefined ? {} : { error_description: description }) };
 }
 
-function httpReason(status: number): string {
-  return { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict' }[status] ?? '';
-}
-
-function httpErrorCode(status: number): string {
+export function httpErrorCode(status: number): string {
   return (
     { 400: 'invalid_request', 401: 'unauthorized', 403: 'forbidden', 404: 'not_found', 405: 'method_not_allowed',
-      409: 'conflict', 413: 'payload_too_large', 415: 'unsupported_media_type', 429: 'too_many_requests' }[status] ??
+      409: 'conflict', 413: 'payload_too_large', 415: 'unsupported_media_type', 429: 'too_many_requests', 431: 'headers_too_large' }[status] ??
     (status >= 500 ? 'server_error' : 'error')
   );
 }

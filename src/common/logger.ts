@@ -14,8 +14,8 @@ function create(level: string, destination?: pino.DestinationStream): Logger {
   return pino({ level, base: { service: 'satgate' }, redact: { paths: REDACT_PATHS, censor: '[redacted]' } }, destination);
 }
 
-/** Reassigned once at boot by configureLogger; modules import this binding. */
-export let logger: Logger = create(process.env.LOG_LEVEL ?? 'info');
+/** Reassigned once at boot by configureLogger with the validated level; modules import this binding. */
+export let logger: Logger = create('info');
 
 /** Sets the level (and, for tests, a destination such as a file the log-scanning test reads). */
 export function configureLogger(level: string, file?: string): Logger {

@@ -12,10 +12,26 @@ export class InvalidInput extends Error {
   }
 }
 
+/**
+ * Which failed constraint to report: presence, then type, then the rest. class-validator lists constraints in
+ * reverse decorator order, so the first one is often a length check that only confuses ("name must be
+ * shorter than 200 characters" for a missing name).
+ */
+const CONSTRAINT_PRIORITY = [
+  'whitelistValidation', 'isDefined', 'isNotEmpty', 'isString', 'isInt', 'isNumber', 'isBoolean', 'isArray',
+  'isObject', 'isEnum', 'isIn', 'isUrl', 'isUUID', 'matches',
+];
+
+function mostUseful(constraints: Record<string, string>): string | undefined {
+  for (const name of CONSTRAINT_PRIORITY) if (constraints[name]) return constraints[name];
+  const all = Object.values(constraints);
+  return all[all.length - 1];
+}
+
 function firstProblem(errors: ValidationError[], prefix = ''): { field: string; message: string } {
   for (const e of errors) {
     const field = prefix ? `${prefix}.${e.property}` : e.property;
-    const msg = e.constraints ? Object.values(e.constraints)[0] : undefined;
+    const msg = e.constraints ? mostUseful(e.constraints) : undefined;
     if (msg) return { field, message: msg };
     if (e.children?.length) return firstProblem(e.children, field);
   }

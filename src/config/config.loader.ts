@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import * as path from 'node:path';
 import { AppConfig, TrustProxySetting } from './config.types';
 import { resolveCredential } from '../lightning/lnd-credentials';
@@ -113,9 +114,17 @@ function readTrustProxy(env: NodeJS.ProcessEnv, problems: ConfigProblem[]): Trus
   if (raw === 'true') return true;
   if (/^\d+$/.test(raw)) return Number(raw);
   const parts = raw.split(',').map((s) => s.trim()).filter(Boolean);
-  if (parts.every((p) => /^[0-9a-fA-F.:/]+$/.test(p))) return parts;
+  if (parts.length && parts.every(isAddressOrCidr)) return parts;
   problems.push({ variable: 'TRUST_PROXY', message: 'expected true, false, a hop count, or a comma-separated list of proxy addresses/CIDRs' });
   return false;
+}
+
+function isAddressOrCidr(value: string): boolean {
+  const [address, bits, extra] = value.split('/');
+  const family = isIP(address);
+  if (!family || extra !== undefined) return false;
+  if (bits === undefined) return true;
+  return /^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128);
 }
 
 /** `EXTRA_SCOPES="reports:write=Write reports;data:read=Read data"`; demo mode adds the demo routes' scopes. */

@@ -1,8 +1,11 @@
+import type { LndCredentials } from '../lightning/lnd-credentials';
+
+export type { LndCredentials };
+
 /** How satgate trusts `X-Forwarded-*` headers: not at all, every hop, a hop count, or a list of proxy addresses. */
 export type TrustProxySetting = boolean | number | string[];
 
-import type { LndCredentials } from '../lightning/lnd-credentials';
-export type { LndCredentials };
+
 
 /** The validated configuration, built once at boot from the environment. */
 export interface AppConfig {
@@ -38,11 +41,6 @@ export interface AppConfig {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Extra OAuth scopes offered besides Alby's table, `name=description` pairs. */
   extraScopes: Record<string, string>;
-}
-
-/** Convenience: embedded mode is exactly "no DATABASE_URL". */
-export function isEmbedded(config: Pick<AppConfig, 'databaseUrl'>): boolean {
-  return !config.databaseUrl;
 }
 
 /** The configuration after secrets were resolved (from env, or generated and kept in the data dir). */

@@ -14,12 +14,16 @@ const MAX_CONNECTIONS = 32;
 
 async function main(): Promise<void> {
   const dir = process.argv[2];
-  if (!dir) throw new Error('usage: embedded-postgres.child <pgdata dir>');
+  const socketPath = process.argv[3]; // a unix socket inside the 0700 data dir; empty: loopback TCP
+  if (!dir) throw new Error('usage: embedded-postgres.child <pgdata dir> [socket path]');
   fs.mkdirSync(dir, { recursive: true });
   const db = await PGlite.create({ dataDir: dir });
-  const server = new PGLiteSocketServer({ db, port: 0, host: '127.0.0.1', maxConnections: MAX_CONNECTIONS });
+  if (socketPath && fs.existsSync(socketPath)) fs.unlinkSync(socketPath); // left by a killed run
+  const server = socketPath
+    ? new PGLiteSocketServer({ db, path: socketPath, maxConnections: MAX_CONNECTIONS })
+    : new PGLiteSocketServer({ db, port: 0, host: '127.0.0.1', maxConnections: MAX_CONNECTIONS });
   await server.start();
-  const port = Number(server.getServerConn().split(':').pop());
+  const port = socketPath ? 0 : Number(server.getServerConn().split(':').pop());
 
   let stopping = false;
   const stop = async (): Promise<void> => {
@@ -35,7 +39,7 @@ async function main(): Promise<void> {
   process.on('message', (msg) => {
     if (msg === 'stop') void stop();
   });
-  process.send?.({ ready: port });
+  process.send?.({ ready: true, port });
 }
 
 main().catch((err) => {

@@ -24,9 +24,12 @@ export class RootKeyRepository {
     return manager ? manager.getRepository(L402RootKey) : this.repo;
   }
 
-  /** The hot-path lookup (only on a cache miss): key and revocation state by sha256(identifier). */
-  findKey(idHash: string): Promise<Pick<L402RootKey, 'rootKey' | 'revokedAt'> | null> {
-    return this.repo.findOne({ select: { idHash: true, rootKey: true, revokedAt: true }, where: { idHash } });
+  /**
+   * The hot-path lookup (only on a cache miss) by sha256(identifier): key, revocation state, and the OAuth
+   * grant the token was minted for (the only trustworthy source of a binding; caveats are client-appendable).
+   */
+  findKey(idHash: string): Promise<Pick<L402RootKey, 'rootKey' | 'revokedAt' | 'oauthGrant'> | null> {
+    return this.repo.findOne({ select: { idHash: true, rootKey: true, revokedAt: true, oauthGrant: true }, where: { idHash } });
   }
 
   findByTokenId(tokenId: string): Promise<L402RootKey | null> {

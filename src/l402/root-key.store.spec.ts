@@ -5,7 +5,7 @@ import { ROOT_KEY_TOPIC } from './l402.constants';
 import type { RootKeyRepository } from './root-key.repository';
 import { CachedRootKeyStore } from './root-key.store';
 
-type Row = { rootKey: Buffer | null; revokedAt: Date | null };
+type Row = { rootKey: Buffer | null; revokedAt: Date | null; oauthGrant?: string | null };
 
 /** A repository double counting lookups, whose answers the test can hold back. */
 function fakeRepo(rows: Map<string, Row>) {
@@ -41,11 +41,19 @@ describe('CachedRootKeyStore', () => {
     store.onModuleInit();
     const first = store.getRootKey(id(1));
     assert.ok(first instanceof Promise);
-    assert.deepEqual(await first, { rootKey: key, revokedAt: null });
+    assert.deepEqual(await first, { rootKey: key, revokedAt: null, oauthGrant: null });
     const second = store.getRootKey(id(1));
     assert.ok(!(second instanceof Promise), 'a cache hit is synchronous');
-    assert.deepEqual(second, { rootKey: key, revokedAt: null });
+    assert.deepEqual(second, { rootKey: key, revokedAt: null, oauthGrant: null });
     assert.equal(db.lookups(), 1);
+  });
+
+  it('the record carries the OAuth grant stored at minting (the verifier trusts no caveat for it)', async () => {
+    const key = Buffer.alloc(32, 9);
+    const db = fakeRepo(new Map([[hex(5), { rootKey: key, revokedAt: null, oauthGrant: 'grant-5' }]]));
+    const store = new CachedRootKeyStore(db.repo, fakeBus());
+    assert.deepEqual(await store.getRootKey(id(5)), { rootKey: key, revokedAt: null, oauthGrant: 'grant-5' });
+    assert.equal((store.getRootKey(id(5)) as { oauthGrant?: string | null }).oauthGrant, 'grant-5', 'also from the cache');
   });
 
   it('does not cache unknown tokens (a key inserted later must be found)', async () => {

@@ -59,8 +59,8 @@ export class CachedRootKeyStore implements RootKeyStore, OnModuleInit {
     const row = await this.repo.findKey(key);
     if (!row) return undefined;
     const record: RootKeyRecord = row.revokedAt
-      ? { rootKey: Buffer.alloc(0), revokedAt: row.revokedAt }
-      : { rootKey: row.rootKey ?? Buffer.alloc(0), revokedAt: null };
+      ? { rootKey: Buffer.alloc(0), revokedAt: row.revokedAt, oauthGrant: row.oauthGrant ?? null }
+      : { rootKey: row.rootKey ?? Buffer.alloc(0), revokedAt: null, oauthGrant: row.oauthGrant ?? null };
     if (this.epoch === startedAt) this.remember(key, record);
     return record;
   }

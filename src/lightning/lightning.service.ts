@@ -19,6 +19,7 @@ import {
   toPaymentError,
   unpackLightningError,
 } from './lightning.errors';
+import { chainNetworkOf, type ChainNetwork } from './chain.networks';
 import {
   subscribeSettlements,
   type SettlementSubscriptionHandle,
@@ -93,20 +94,11 @@ export interface DecodedRequest {
 export interface NodeInfo {
   alias: string;
   pubkey: string;
-  network: 'mainnet' | 'testnet' | 'testnet4' | 'signet' | 'regtest' | 'unknown';
+  network: ChainNetwork | 'unknown';
   synced: boolean;
   blockHeight: number;
 }
 
-// Genesis block hashes; GetInfo's chains are reported by the lightning package in reversed byte order.
-const GENESIS: Record<string, NodeInfo['network']> = {
-  '000000000019d6689c085ae165831e934ff763ae46a2a6c172b3f1b60a8ce26f': 'mainnet',
-  '000000000933ea01ad0ee984209779baaec3ced90fa3f408719526f8d77f4943': 'testnet',
-  '00000000da84f2bafbbc53dee25a72ae507ff4914b867c565be350b0da8bf043': 'testnet4',
-  '00000008819873e925422c1ff0f99f7cc9bbb232af63a077a480a3633bee1ef6': 'signet',
-  '0f9188f13cb7b2c71f2a335e3a4fc328bf5beb436012afca590b1a11466e2206': 'regtest',
-};
-const reverseHex = (hex: string) => Buffer.from(hex, 'hex').reverse().toString('hex');
 const HASH = /^[0-9a-f]{64}$/;
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -264,7 +256,7 @@ export class LightningService {
     return {
       alias: info.alias,
       pubkey: info.public_key,
-      network: (chain && GENESIS[reverseHex(chain)]) || 'unknown',
+      network: (chain && chainNetworkOf(chain)?.network) || 'unknown',
       synced: info.is_synced_to_chain,
       blockHeight: info.current_block_height,
     };

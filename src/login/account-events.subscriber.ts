@@ -5,8 +5,8 @@ import { SessionsService } from './sessions.service';
 
 /**
  * Carries account changes into login state: a disabled account is signed out everywhere and every app it
- * authorized loses its tokens (an administrator disables an account to cut it off, not just to stop new
- * sign-ins); a password reset by an administrator signs the account out everywhere.
+ * authorized loses its tokens, and codes it approved but the app has not exchanged yet die with them (an
+ * administrator disables an account to cut it off, not just to stop new sign-ins); a password reset by an administrator signs the account out everywhere.
  */
 @Injectable()
 export class AccountEventsSubscriber implements OnModuleInit {
@@ -22,9 +22,6 @@ export class AccountEventsSubscriber implements OnModuleInit {
 
   async handle(event: AccountEvent): Promise<void> {
     await this.sessions.endAllFor(event.accountId);
-    if (event.kind !== 'disabled') return;
-    for (const app of await this.flow.listConnectedApps(event.userId)) {
-      await this.flow.revokeApp(event.userId, app.client.clientId);
-    }
+    if (event.kind === 'disabled') await this.flow.revokeAllApps(event.userId);
   }
 }

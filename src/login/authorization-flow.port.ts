@@ -13,6 +13,12 @@ export interface ClientDisplay {
   name: string;
   imageUrl: string;
   url: string;
+  /**
+   * A public client (SPA, native app) has no secret, so anyone can present its client id and redirect URI:
+   * consent is asked every time (RFC 6749 §10.2, RFC 8252 §8.6), never skipped for an earlier grant. Consent is
+   * skipped only for a client known to be confidential (`false`); unknown counts as public.
+   */
+  public?: boolean;
 }
 
 /** A scope with the sentence the user reads. */
@@ -84,6 +90,12 @@ export interface AuthorizationFlowPort {
   /** The apps holding live grants of the user, with their scopes. */
   listConnectedApps(userId: string): Promise<ConnectedApp[]>;
 
-  /** Revokes every grant of the user to the client, and so all their tokens (same as `DELETE /clients/:clientId`). */
+  /**
+   * Revokes every grant of the user to the client, and so all their tokens, and drops the codes it has not
+   * exchanged yet (same as `DELETE /clients/:clientId`).
+   */
   revokeApp(userId: string, clientId: string): Promise<void>;
+
+  /** Cuts the user off from every app: all grants and their tokens revoked, unexchanged codes dropped. */
+  revokeAllApps(userId: string): Promise<void>;
 }

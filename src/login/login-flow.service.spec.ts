@@ -13,14 +13,14 @@ const account = { id: '11111111-2222-4333-8444-555555555555', username: 'demo' }
 const now = new Date('2025-01-01T00:00:00Z');
 
 /** A port whose answers each test sets; records what it was asked. */
-function fakePort(opts: { approved?: boolean; reject?: AuthorizationRejected } = {}) {
+function fakePort(opts: { approved?: boolean; reject?: AuthorizationRejected; public?: boolean } = {}) {
   const calls: string[] = [];
   const port: AuthorizationFlowPort = {
     async validate(params) {
       calls.push(`validate ${JSON.stringify(params)}`);
       if (opts.reject) throw opts.reject;
       return {
-        client: { clientId: 'c1', name: 'Demo App', imageUrl: '', url: '' },
+        client: { clientId: 'c1', name: 'Demo App', imageUrl: '', url: '', public: opts.public ?? false },
         redirectUri: 'http://localhost:8080',
         scopes: [{ name: 'balance:read', description: 'Read your balance' }],
         state: 's1',
@@ -43,6 +43,7 @@ function fakePort(opts: { approved?: boolean; reject?: AuthorizationRejected } =
       return [];
     },
     async revokeApp() {},
+    async revokeAllApps() {},
   };
   return { port, calls };
 }
@@ -85,6 +86,14 @@ test('GET with a session shows consent unless an earlier grant covers the scopes
   assert.equal(skip.status, 302);
   assert.equal(skip.location, 'http://localhost:8080?code=CODE&state=s1');
   assert.ok(again.calls.includes(`approve local:${account.id} demo`));
+});
+
+test('a public client is asked for consent every time, even with an earlier grant covering the scopes', async () => {
+  const spa = fakePort({ approved: true, public: true });
+  const r = await new LoginFlowService(spa.port, fakeBrowser({ signedIn: true }), fakeSignIn(ok)).show(get('client_id=c1'), now);
+  assert.equal(r.status, 200);
+  assert.match(r.html!, /Demo App wants to access your account/);
+  assert.ok(!spa.calls.some((c) => c.startsWith('approve')), 'no code without the user approving');
 });
 
 test('an unknown client or redirect URI is an error page; other errors go back to the app', async () => {

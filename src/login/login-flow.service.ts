@@ -26,8 +26,8 @@ export function csrfRefused(ctx?: BrowserContext): PageResult {
 }
 
 /**
- * The browser side of `/oauth/authorize`: sign in, then consent (skipped when an earlier grant already
- * covers the scopes), then back to the app with a code — or with `error=access_denied` when the user says no.
+ * The browser side of `/oauth/authorize`: sign in, then consent (skipped when an earlier grant of a
+ * confidential client already covers the scopes), then back to the app with a code — or with `error=access_denied` when the user says no.
  * The authorization request travels as its raw query string (URL on GET, hidden field on POST) and is
  * validated again on every step, so nothing the browser sends is trusted beyond what validation allows.
  */
@@ -82,10 +82,15 @@ export class LoginFlowService {
     }
   }
 
+  /**
+   * Consent, unless a confidential client already holds a grant covering the scopes. A public client's id and
+   * redirect URI are no proof of who is asking (RFC 6749 §10.2, RFC 8252 §8.6: a look-alike app can use them),
+   * so its user is asked every time.
+   */
   private async consentOrApprove(ctx: BrowserContext, query: string, v: ValidatedAuthorization, status: 302 | 303): Promise<PageResult> {
     const user = userOf(ctx);
     const names = v.scopes.map((s) => s.name);
-    if (await this.flow.previouslyApproved(user.id, v.client.clientId, names)) {
+    if (v.client.public === false && (await this.flow.previouslyApproved(user.id, v.client.clientId, names))) {
       return redirect(status, await this.flow.approve(user, v), ctx.setCookies);
     }
     const html = renderConsentPage({

@@ -11,9 +11,17 @@ test('queryParams decodes values and keeps repeated names as arrays (so validati
   assert.deepEqual(queryParams(''), {});
 });
 
-test('authorizePageUrl keeps the query as given', () => {
+test('authorizePageUrl keeps an encoded query as it is', () => {
   assert.equal(authorizePageUrl('client_id=id&state=s'), '/login/authorize?client_id=id&state=s');
+  assert.equal(authorizePageUrl('scope=balance%3Aread+invoices%3Aread'), '/login/authorize?scope=balance%3Aread+invoices%3Aread');
   assert.equal(authorizePageUrl(''), '/login/authorize');
+});
+
+test('authorizePageUrl re-encodes a raw form value, so the Location header is always printable ASCII', () => {
+  assert.equal(authorizePageUrl('a\r\nb'), '/login/authorize?a%0D%0Ab=');
+  assert.equal(authorizePageUrl('state=x\r\nSet-Cookie: y=1&client_id=id'), '/login/authorize?state=x%0D%0ASet-Cookie%3A+y%3D1&client_id=id');
+  assert.equal(authorizePageUrl('state=ünïcødé€'), '/login/authorize?state=%C3%BCn%C3%AFc%C3%B8d%C3%A9%E2%82%AC');
+  for (const raw of ['a\u0000b', '\u2028x=\ud800', 'x=%ZZ', '%', 'a b=c d']) assert.match(authorizePageUrl(raw), /^[\x21-\x7e]+$/, JSON.stringify(raw));
 });
 
 test('loginAuthorizeLocation re-encodes parsed parameters, keeping repeats and dropping non-strings', () => {

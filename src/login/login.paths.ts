@@ -9,9 +9,14 @@ export const LOGIN_PATHS = {
   logout: '/login/logout',
 } as const;
 
-/** `/login/authorize?<query>` — the page that continues the authorization request `query`. */
+/**
+ * `/login/authorize?<query>` — the page that continues the authorization request `query`. The query may come
+ * from a form field (anything a browser can post, CR/LF and non-ASCII included), so it is parsed and re-encoded:
+ * the result is always printable ASCII and safe in a `Location` header, and carries the same parameters.
+ */
 export function authorizePageUrl(query: string): string {
-  return query ? `${LOGIN_PATHS.authorize}?${query}` : LOGIN_PATHS.authorize;
+  const encoded = new URLSearchParams(query).toString();
+  return encoded ? `${LOGIN_PATHS.authorize}?${encoded}` : LOGIN_PATHS.authorize;
 }
 
 /** A query string as OAuth parameters: each name once as a string, repeated names as arrays (to be refused). */

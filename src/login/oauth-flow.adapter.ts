@@ -40,6 +40,7 @@ export class OAuthFlowAdapter implements AuthorizationFlowPort {
       name: request.client.name,
       imageUrl: request.client.imageUrl,
       url: request.client.url,
+      public: request.client.public,
     };
     const v: ValidatedAuthorization = { client, redirectUri: request.redirectUri, scopes: this.describe(request.scopes), request };
     if (request.state !== undefined) v.state = request.state;
@@ -80,6 +81,10 @@ export class OAuthFlowAdapter implements AuthorizationFlowPort {
     } catch (err) {
       if (!(err instanceof NoGrantForClient)) throw err;
     }
+  }
+
+  async revokeAllApps(userId: string): Promise<void> {
+    await this.grants.revokeAllOfUser(userId, 'account_disabled');
   }
 
   private describe(scopes: string[]): ScopeDisplay[] {

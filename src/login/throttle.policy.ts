@@ -4,7 +4,8 @@
  *
  * A fixed window: the first failure opens a window of `windowSeconds`; once `maxFailures` failures fall in
  * it, further attempts on that key are refused until the window ends — whatever the password, so a guesser
- * learns nothing during the lockout. A new failure after the window starts a new one.
+ * learns nothing during the lockout. A new failure after the window starts a new one. (An attempt is counted
+ * before its password is checked and taken back when it succeeds; see {@link decideCounted}.)
  */
 export interface ThrottleLimits {
   maxFailures: number;
@@ -38,4 +39,13 @@ export function decide(counter: ThrottleCounter | undefined, limits: ThrottleLim
   if (!counter || !windowOpen(counter, limits, now) || counter.failures < limits.maxFailures) return { blocked: false };
   const endsAt = counter.windowStartedAt.getTime() + limits.windowSeconds * 1000;
   return { blocked: true, retryAfterSeconds: Math.max(1, Math.ceil((endsAt - now.getTime()) / 1000)) };
+}
+
+/**
+ * The verdict for an attempt that is already counted in `counter` (sign-in counts every attempt atomically
+ * *before* the slow password check, so parallel guesses cannot all pass a check that ran before any of them
+ * was counted): it may proceed while it is one of the first `maxFailures` attempts of its window.
+ */
+export function decideCounted(counter: ThrottleCounter, limits: ThrottleLimits, now: Date): ThrottleDecision {
+  return decide({ failures: counter.failures - 1, windowStartedAt: counter.windowStartedAt }, limits, now);
 }

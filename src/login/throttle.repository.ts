@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, LessThan, Repository } from 'typeorm';
 import { ThrottleCounterRow } from './throttle-counter.entity';
+import { rowsOf } from '../oauth/sql.rows';
 import type { ThrottleCounter } from './throttle.policy';
 
 /** Named queries over `login_throttle`. */
@@ -15,17 +16,27 @@ export class ThrottleRepository {
   }
 
   /**
-   * Counts one failure atomically, so concurrent attempts on several instances cannot under-count: a window
-   * older than `windowStart` restarts at one, otherwise the count goes up.
+   * Counts one attempt atomically and answers the counter including it, so concurrent attempts on several
+   * instances can neither under-count nor all read the same old value: a window older than `windowStart`
+   * restarts at one, otherwise the count goes up.
    */
-  async increment(key: string, now: Date, windowStart: Date): Promise<void> {
-    await this.repo.query(
-      `INSERT INTO login_throttle (key, failures, window_started_at) VALUES ($1, 1, $2)
-       ON CONFLICT (key) DO UPDATE SET
-         failures = CASE WHEN login_throttle.window_started_at <= $3 THEN 1 ELSE login_throttle.failures + 1 END,
-         window_started_at = CASE WHEN login_throttle.window_started_at <= $3 THEN $2 ELSE login_throttle.window_started_at END`,
-      [key, now, windowStart],
+  async increment(key: string, now: Date, windowStart: Date): Promise<ThrottleCounter> {
+    const rows = rowsOf<{ failures: number; window_started_at: Date }>(
+      await this.repo.query(
+        `INSERT INTO login_throttle (key, failures, window_started_at) VALUES ($1, 1, $2)
+         ON CONFLICT (key) DO UPDATE SET
+           failures = CASE WHEN login_throttle.window_started_at <= $3 THEN 1 ELSE login_throttle.failures + 1 END,
+           window_started_at = CASE WHEN login_throttle.window_started_at <= $3 THEN $2 ELSE login_throttle.window_started_at END
+         RETURNING failures, window_started_at`,
+        [key, now, windowStart],
+      ),
     );
+    return { failures: rows[0].failures, windowStartedAt: rows[0].window_started_at };
+  }
+
+  /** Takes back one counted attempt (it turned out to succeed), never below zero. */
+  async decrement(key: string): Promise<void> {
+    await this.repo.query('UPDATE login_throttle SET failures = GREATEST(failures - 1, 0) WHERE key = $1', [key]);
   }
 
   async delete(key: string): Promise<void> {

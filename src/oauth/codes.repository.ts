@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { OAuthAuthorizationCode } from './authorization-code.entity';
+import { rowsOf } from './sql.rows';
 
 /** Named queries over `oauth_authorization_codes`. */
 @Injectable()
@@ -24,6 +25,22 @@ export class CodesRepository {
       .where('c.code_hash = :codeHash', { codeHash })
       .getOne();
     return code ?? undefined;
+  }
+
+  /**
+   * Deletes the user's codes not yet exchanged (to one client, or to every client), so none issued before a
+   * revocation can be redeemed after it. A code being exchanged right now is row-locked: the delete waits for
+   * that exchange and then leaves the consumed row alone, and the caller's next statement sees its grant.
+   * Returns how many codes were deleted.
+   */
+  async deleteUnconsumed(em: EntityManager, userId: string, clientId?: string): Promise<number> {
+    const raw = await em.query(
+      `DELETE FROM oauth_authorization_codes
+        WHERE user_id = $1 AND consumed_at IS NULL AND ($2::varchar IS NULL OR client_id = $2)
+        RETURNING id`,
+      [userId, clientId ?? null],
+    );
+    return rowsOf(raw).length;
   }
 
   async markConsumed(em: EntityManager, id: string, grantId: string, at: Date): Promise<void> {

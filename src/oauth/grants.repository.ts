@@ -105,6 +105,12 @@ export class GrantsRepository {
     return rowsOf<{ id: string }>(raw).map((r) => r.id);
   }
 
+  /** Ids of every unrevoked grant the user gave, to any client. */
+  async idsForUser(em: EntityManager, userId: string): Promise<string[]> {
+    const raw = await em.query('SELECT id FROM oauth_grants WHERE user_id = $1 AND revoked_at IS NULL', [userId]);
+    return rowsOf<{ id: string }>(raw).map((r) => r.id);
+  }
+
   /** Ids of grants created by the demo seed for this client and user (replaced at each demo start). */
   async idsOfSeeded(em: EntityManager, clientId: string, userId: string): Promise<string[]> {
     const raw = await em.query(

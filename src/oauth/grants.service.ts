@@ -6,6 +6,7 @@ import { logger } from '../common/logger';
 import { ScopeRegistry } from '../core/oauth';
 import { InvalidationBus } from '../database/invalidation.bus';
 import type { ResourceOwner } from '../users/resource-owner';
+import { CodesRepository } from './codes.repository';
 import { OAuthGrant, type GrantOrigin } from './grant.entity';
 import { GrantsRepository } from './grants.repository';
 import { OAuthClock } from './oauth.clock';
@@ -13,7 +14,7 @@ import { OAUTH_GRANT_TOPIC } from './oauth.topics';
 import { TokensRepository } from './tokens.repository';
 
 /** Why a grant was revoked (stored, logged; never sent to clients). */
-export type RevocationReason = 'code_reuse' | 'refresh_reuse' | 'user' | 'client_revoked';
+export type RevocationReason = 'code_reuse' | 'refresh_reuse' | 'user' | 'client_revoked' | 'account_disabled';
 
 /** What a new grant records. */
 export interface GrantSpec {
@@ -61,6 +62,7 @@ export class GrantsService {
     @InjectDataSource() private readonly db: DataSource,
     private readonly grants: GrantsRepository,
     private readonly tokens: TokensRepository,
+    private readonly codes: CodesRepository,
     private readonly scopes: ScopeRegistry,
     private readonly bus: InvalidationBus,
     private readonly clock: OAuthClock,
@@ -135,16 +137,35 @@ export class GrantsService {
     return [...apps.values()].map(({ app, scopes }) => ({ ...app, scopes: this.scopes.describeAll(scopes) }));
   }
 
-  /** Revokes every grant the user gave this app (404 when there is none); returns how many. */
+  /**
+   * Revokes every grant the user gave this app and drops the codes it was issued but has not exchanged yet, so
+   * a code from before the disconnect cannot mint tokens after it. 404 when there was neither; returns how many
+   * grants were revoked. Codes go first: a concurrent exchange finishes before, and its grant is revoked too.
+   */
   async disconnect(owner: ResourceOwner, clientId: string): Promise<{ clientId: string; revokedGrants: number }> {
     const now = this.clock.now();
-    const revoked = await this.db.transaction(async (em) => {
+    const { revoked, codes } = await this.db.transaction(async (em) => {
+      const codes = await this.codes.deleteUnconsumed(em, owner.id, clientId);
       const ids = await this.grants.idsForUserAndClient(em, owner.id, clientId);
-      return this.revokeInTransaction(em, ids, 'user', now);
+      return { revoked: await this.revokeInTransaction(em, ids, 'user', now), codes };
     });
-    if (revoked.length === 0) throw new NoGrantForClient();
+    if (revoked.length === 0 && codes === 0) throw new NoGrantForClient();
     await this.publishRevoked(revoked);
     return { clientId, revokedGrants: revoked.length };
+  }
+
+  /**
+   * Cuts a user off from every app (a disabled account): unexchanged codes are dropped and every grant with
+   * all its tokens revoked, on every instance. Idempotent; returns the grants that were live.
+   */
+  async revokeAllOfUser(userId: string, reason: RevocationReason): Promise<string[]> {
+    const now = this.clock.now();
+    const revoked = await this.db.transaction(async (em) => {
+      await this.codes.deleteUnconsumed(em, userId);
+      return this.revokeInTransaction(em, await this.grants.idsForUser(em, userId), reason, now);
+    });
+    await this.publishRevoked(revoked);
+    return revoked;
   }
 }
 

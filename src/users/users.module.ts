@@ -1,11 +1,16 @@
 import { Module } from '@nestjs/common';
+import { AccountsModule } from '../accounts/accounts.module';
 import { OAuthClockModule } from '../oauth/oauth.clock';
 import { ResourceOwnerResolver } from './resource-owner.resolver';
+import { ResourceOwnerStatus } from './resource-owner.status';
 
-/** How resource owners authenticate (today: Alby's user JWT). Local accounts and login pages will join here. */
+/**
+ * Who the resource owners are: Alby's user JWT at /oauth/authorize (ResourceOwnerResolver), and whether a
+ * local account behind a grant is still enabled (ResourceOwnerStatus, asked by the token endpoint).
+ */
 @Module({
-  imports: [OAuthClockModule],
-  providers: [ResourceOwnerResolver],
-  exports: [ResourceOwnerResolver],
+  imports: [OAuthClockModule, AccountsModule],
+  providers: [ResourceOwnerResolver, ResourceOwnerStatus],
+  exports: [ResourceOwnerResolver, ResourceOwnerStatus],
 })
 export class UsersModule {}

@@ -36,6 +36,11 @@ export interface CaveatContext extends CaveatTarget {
   now: Date;
   /** The preimage the client presented; a `preimage=` caveat must match it. */
   preimage: Uint8Array;
+  /**
+   * The grant the root-key store recorded for this token at minting, if any. An `oauth_grant=` caveat must
+   * equal it: the caveat is client-appendable, so it can only repeat the stored binding, never create one.
+   */
+  boundGrant?: string;
 }
 
 /**
@@ -60,13 +65,15 @@ export interface Satisfier {
   satisfyFinal(value: string): void;
 }
 
-/** What the caveats established, for the verified-token description. */
+/**
+ * What the caveats established, for the verified-token description. There is deliberately no grant here:
+ * the binding comes from the root-key record (`CaveatContext.boundGrant`), never from caveat text.
+ */
 export interface CaveatOutcome {
   tier: number;
   /** The deciding capabilities list; empty when the token has no capabilities caveat (no restriction). */
   capabilities: string[];
   validUntil?: number;
-  oauthGrant?: string;
 }
 
 /** `services`: the target must be listed; a later list may only drop services and keeps tiers. */
@@ -141,14 +148,17 @@ function preimageSatisfier(preimage: Uint8Array): Satisfier {
   });
 }
 
-const oauthGrantSatisfier: Satisfier = {
-  satisfyPrevious(previous, current) {
-    if (previous !== current) throw new CaveatFailed('token is bound to two OAuth grants', CONDITION_OAUTH_GRANT);
-  },
-  satisfyFinal(value) {
-    if (value === '') throw new CaveatFailed('empty OAuth grant id', CONDITION_OAUTH_GRANT);
-  },
-};
+/**
+ * `oauth_grant`: every such caveat must name exactly the grant stored with the root key. A token minted
+ * without a grant that carries one was extended by its holder (e.g. with a victim's grant id seen in a
+ * challenge): refused, since honouring it would let the holder act as that grant's user.
+ */
+function oauthGrantSatisfier(boundGrant: string | undefined): Satisfier {
+  return everyValue((value) => {
+    if (boundGrant === undefined) throw new CaveatFailed('token was not minted for an OAuth grant', CONDITION_OAUTH_GRANT);
+    if (value !== boundGrant) throw new CaveatFailed('oauth_grant caveat does not name the grant the token was minted for', CONDITION_OAUTH_GRANT);
+  });
+}
 
 function constraintSatisfier(condition: string, check: ConstraintCheck, target: CaveatTarget): Satisfier {
   return everyValue((value) => {
@@ -177,7 +187,7 @@ export function resolveSatisfier(
   if (condition === ctx.service + CAPABILITIES_SUFFIX) return capabilitiesSatisfier(condition, ctx.capability);
   if (condition === ctx.service + VALID_UNTIL_SUFFIX) return validUntilSatisfier(condition, ctx.now);
   if (condition === CONDITION_PREIMAGE) return preimageSatisfier(ctx.preimage);
-  if (condition === CONDITION_OAUTH_GRANT) return config.acceptOAuthGrant ? oauthGrantSatisfier : undefined;
+  if (condition === CONDITION_OAUTH_GRANT) return config.acceptOAuthGrant ? oauthGrantSatisfier(ctx.boundGrant) : undefined;
   const check = config.constraints && Object.hasOwn(config.constraints, condition) ? config.constraints[condition] : undefined;
   if (check) return constraintSatisfier(condition, check, ctx);
   if (condition.endsWith(CAPABILITIES_SUFFIX) && listed.has(condition.slice(0, -CAPABILITIES_SUFFIX.length))) {
@@ -227,7 +237,5 @@ export function checkCaveats(caveats: readonly Caveat[], ctx: CaveatContext, con
     capabilities: capabilities === undefined ? [] : capabilities.split(','),
   };
   if (validUntil !== undefined) outcome.validUntil = Number(validUntil);
-  const grant = last(CONDITION_OAUTH_GRANT);
-  if (grant !== undefined) outcome.oauthGrant = grant;
   return outcome;
 }

@@ -41,7 +41,8 @@ function store(records: Map<string, RootKeyRecord>, async = false): L402Verifier
 
 function setup(over: Partial<MintL402Params> = {}, config: Partial<L402VerifierConfig> = {}) {
   const minted = mintL402({ rootKey, paymentHash, tokenId, service: 'svc', tier: 0, validUntil: T0 + 1000, ...over });
-  const records = new Map<string, RootKeyRecord>([[minted.idHash.toString('hex'), { rootKey }]]);
+  // The store records the grant the issuer minted for, as the Nest side does.
+  const records = new Map<string, RootKeyRecord>([[minted.idHash.toString('hex'), { rootKey, oauthGrant: over.oauthGrant ?? null }]]);
   let now = new Date(T0 * 1000);
   const verifier = new L402Verifier({ rootKeys: store(records), clock: { now: () => now }, ...config });
   return {
@@ -210,6 +211,12 @@ describe('L402Verifier', () => {
       return { macaroon: { ...withTp, signature: computeMacaroonSignature(withTp, rootKey) }, preimage };
     }, 'unknown_caveat'],
     ['oauth_grant when not configured', (e) => ({ macaroon: e.minted.macaroon, preimage }), 'unknown_caveat', {}, { oauthGrant: 'g1' }],
+    ['client-added oauth_grant on a token minted without one', (e) => ({ macaroon: attenuate(e.mac(), 'oauth_grant=victim'), preimage }), 'caveat_failed', {}, {}, { acceptOAuthGrant: true }],
+    ['client-added oauth_grant naming another grant', (e) => ({ macaroon: attenuate(e.mac(), 'oauth_grant=victim'), preimage }), 'caveat_failed', {}, { oauthGrant: 'g1' }, { acceptOAuthGrant: true }],
+    ['oauth_grant caveat the stored record does not back', (e) => {
+      e.records.set(e.minted.idHash.toString('hex'), { rootKey, oauthGrant: null });
+      return { macaroon: e.minted.macaroon, preimage };
+    }, 'caveat_failed', {}, { oauthGrant: 'g1' }, { acceptOAuthGrant: true }],
     ['client-added wider valid_until', (e) => ({ macaroon: attenuate(e.mac(), 'svc_valid_until=5000'), preimage }), 'caveat_failed'],
     ['missing capability', (e) => ({ macaroon: e.minted.macaroon, preimage }), 'caveat_failed', { capability: 'admin' }, { capabilities: ['read'] }],
     ['client dropped a capability the route needs', (e) => ({ macaroon: attenuate(e.mac(), 'svc_capabilities=read'), preimage }), 'caveat_failed', { capability: 'write' }, { capabilities: ['read', 'write'] }],
@@ -228,6 +235,8 @@ describe('L402Verifier', () => {
     ['client-added narrower valid_until', (e) => ({ macaroon: attenuate(e.mac(), 'svc_valid_until=1500'), preimage }), { validUntil: 1500 }],
     ['client-added narrower capabilities', (e) => ({ macaroon: attenuate(e.mac(), 'svc_capabilities=read'), preimage }), { capabilities: ['read'] }, { capability: 'read' }, { capabilities: ['read', 'write'] }],
     ['bound to an OAuth grant', (e) => ({ macaroon: e.minted.macaroon, preimage }), { oauthGrant: 'g1' }, {}, { oauthGrant: 'g1' }, { acceptOAuthGrant: true }],
+    ['a repeated oauth_grant equal to the stored one', (e) => ({ macaroon: attenuate(e.mac(), 'oauth_grant=g1'), preimage }), { oauthGrant: 'g1' }, {}, { oauthGrant: 'g1' }, { acceptOAuthGrant: true }],
+    ['an unbound token: no grant', (e) => ({ macaroon: e.minted.macaroon, preimage }), { oauthGrant: undefined }, {}, {}, { acceptOAuthGrant: true }],
     ['configured constraint holds', (e) => ({ macaroon: e.minted.macaroon, preimage }), { tier: 0 }, {}, { constraints: { region: 'eu' } }, { constraints: { region: (v) => (v === 'eu' ? undefined : 'region') } }],
     ['multi-service token used for its second service', (e) => {
       // Same identifier and root key as the minted token; svc's valid_until is known but does not govern b.

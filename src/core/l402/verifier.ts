@@ -19,6 +19,12 @@ export interface RootKeyRecord {
   rootKey: Uint8Array;
   /** Set once revoked; any value means revoked, so a clock skew between instances cannot resurrect it. */
   revokedAt?: Date | null;
+  /**
+   * The OAuth grant the token was minted for (`both` routes), as stored at minting. The only source of a
+   * token's binding: a client may append caveats to its own macaroon, so an `oauth_grant` caveat proves
+   * nothing unless it equals this value.
+   */
+  oauthGrant?: string | null;
 }
 
 /**
@@ -58,7 +64,10 @@ export interface VerifiedL402 {
   capabilities: string[];
   /** The target service's deciding `valid_until`, unix seconds. */
   validUntil?: number;
-  /** The bound OAuth grant id: the caller must check the grant is live and holds the scopes. */
+  /**
+   * The bound OAuth grant id, from the root-key record (never from the caveats): the caller must check the
+   * grant is live and holds the scopes.
+   */
   oauthGrant?: string;
 }
 
@@ -114,7 +123,9 @@ export class L402Verifier {
     if (!record) throw new UnknownToken();
     if (record.revokedAt) throw new RevokedToken();
     verifyMacaroonSignature(mac, record.rootKey);
-    const outcome = checkCaveats(caveatsOf(mac), { ...target, now: this.config.clock.now(), preimage }, this.config);
+    const boundGrant = record.oauthGrant ?? undefined;
+    const ctx = { ...target, now: this.config.clock.now(), preimage, boundGrant };
+    const outcome = checkCaveats(caveatsOf(mac), ctx, this.config);
     const verified: VerifiedL402 = {
       tokenId: id.tokenId.toString('hex'),
       paymentHash: id.paymentHash.toString('hex'),
@@ -124,7 +135,7 @@ export class L402Verifier {
       capabilities: outcome.capabilities,
     };
     if (outcome.validUntil !== undefined) verified.validUntil = outcome.validUntil;
-    if (outcome.oauthGrant !== undefined) verified.oauthGrant = outcome.oauthGrant;
+    if (boundGrant !== undefined) verified.oauthGrant = boundGrant;
     return verified;
   }
 }

@@ -11,6 +11,7 @@ import {
   type OAuthError,
   verifyCodeVerifier,
 } from '../../core/oauth';
+import { ResourceOwnerStatus } from '../../users/resource-owner.status';
 import { CodesRepository } from '../codes.repository';
 import { GrantsService } from '../grants.service';
 import { OAuthClock } from '../oauth.clock';
@@ -24,6 +25,7 @@ const PARAMETERS = ['code', 'redirect_uri', 'code_verifier'] as const;
  * `grant_type=authorization_code` (RFC 6749 §4.1.3, RFC 7636 §4.5). The code is locked for the transaction,
  * checked (client, expiry, redirect URI, PKCE) and consumed together with creating the grant and its tokens.
  * A second redemption fails *and revokes every token issued from the code* (RFC 6749 §4.1.2, RFC 9700 §4.5).
+ * A code issued to a local account that has since been disabled is refused.
  */
 @Injectable()
 export class AuthorizationCodeGrant implements GrantHandler {
@@ -37,6 +39,7 @@ export class AuthorizationCodeGrant implements GrantHandler {
     private readonly clients: ClientsService,
     private readonly issuer: TokenIssuer,
     private readonly clock: OAuthClock,
+    private readonly owners: ResourceOwnerStatus,
   ) {}
 
   async handle({ client, params }: GrantContext): Promise<TokenResponse> {
@@ -59,6 +62,10 @@ export class AuthorizationCodeGrant implements GrantHandler {
       if (!redirectOk) return { error: new InvalidGrant('redirect_uri does not match the authorization request') };
       const stored = row.codeChallenge ? { challenge: row.codeChallenge, method: row.codeChallengeMethod as CodeChallengeMethod } : undefined;
       verifyCodeVerifier(stored, p.code_verifier, { allowPlain: false });
+      // Checked while the code is locked: disabling the account deletes unexchanged codes and waits for this row.
+      if (!(await this.owners.isActive(row.userId, em))) {
+        return { error: new InvalidGrant('the account that authorized this code is disabled') };
+      }
 
       const grant = await this.grants.create(
         em,

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { logger } from '../../common/logger';
 import { hashSecret, InvalidGrant, InvalidRequest, narrowScopes, type OAuthError } from '../../core/oauth';
+import { ResourceOwnerStatus } from '../../users/resource-owner.status';
 import { OAuthGrant } from '../grant.entity';
 import { GrantsService } from '../grants.service';
 import { OAuthClock } from '../oauth.clock';
@@ -17,6 +18,7 @@ const PARAMETERS = ['refresh_token', 'scope'] as const;
  * `grant_type=refresh_token` (RFC 6749 §6, RFC 9700 §4.14): the refresh token is bound to the client it was
  * issued to, rotated on every use (the old one and the access tokens it superseded stop working), and a
  * rotated token presented again revokes the whole family. `scope` may narrow the new access token, never widen.
+ * The grant of a local account that has since been disabled is refused (and revoked).
  */
 @Injectable()
 export class RefreshTokenGrant implements GrantHandler {
@@ -29,6 +31,7 @@ export class RefreshTokenGrant implements GrantHandler {
     private readonly grants: GrantsService,
     private readonly issuer: TokenIssuer,
     private readonly clock: OAuthClock,
+    private readonly owners: ResourceOwnerStatus,
   ) {}
 
   async handle({ client, params }: GrantContext): Promise<TokenResponse> {
@@ -49,6 +52,11 @@ export class RefreshTokenGrant implements GrantHandler {
       const grant = await em.getRepository(OAuthGrant).findOneBy({ id: token.grantId });
       if (!grant || token.revokedAt || grant.revokedAt) return { error: new InvalidGrant('refresh token is revoked') };
       if (token.expiresAt.getTime() <= now.getTime()) return { error: new InvalidGrant('refresh token has expired') };
+      if (!(await this.owners.isActive(token.userId, em))) {
+        // Disabling revokes the grants; one that slipped past (a refresh racing the disable) goes now.
+        const revoked = await this.grants.revokeInTransaction(em, [grant.id], 'account_disabled', now);
+        return { error: new InvalidGrant('the account that authorized this refresh token is disabled'), revoked };
+      }
 
       const accessScopes = narrowScopes(p.scope, effectiveScopes(token.scopes, client.scopes));
       await this.tokens.markUsed(em, token.id, now);
