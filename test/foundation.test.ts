@@ -77,3 +77,19 @@ test('migrations ran at boot and a restart on the same database does not run the
   const afterRows = await query<{ name: string }>('SELECT name FROM migrations ORDER BY id');
   assert.deepEqual(afterRows, before);
 });
+
+test('input Postgres cannot store answers 400 in the common error shape, not 500', async () => {
+  for (const path of ['/admin/clients/%00', '/admin/l402?service=%00', '/admin/routes/%00']) {
+    const res = await fetch(`${satgate.url}${path}`, { headers: adminHeaders });
+    assert.ok(res.status === 400 || res.status === 404, `${path}: ${res.status}`);
+    const body = (await res.json()) as Record<string, unknown>;
+    assert.ok(['invalid_request', 'not_found'].includes(String(body.error)), `${path}: ${JSON.stringify(body)}`);
+    assert.equal(typeof body.error_description, 'string');
+  }
+});
+
+test('a malformed URL is a JSON 400 from the framework layer, in the same shape', async () => {
+  const res = await fetch(`${satgate.url}/x/%zz`);
+  assert.equal(res.status, 400);
+  assert.deepEqual(Object.keys((await res.json()) as object).sort(), ['error', 'error_description']);
+});

@@ -1,10 +1,13 @@
+import { LOCAL_USER_ID_PREFIX } from '../core/oauth';
+
 /**
  * How local accounts are named outside this module. OAuth grants, tokens and the identity JWT sent to
  * origins carry a user id; origin users (Alby-style user JWTs) have the origin's ids (e.g. `214`), so local
  * accounts use `local:<uuid>` — the prefix can never collide with a numeric origin id, and an origin can tell
- * a local account apart. The identifier (`identifier` claim) is the username.
+ * a local account apart. The identifier (`identifier` claim) is the username. User JWTs naming a `local:` id
+ * are refused (core/oauth/user-jwt.ts), so the wallet backend's tokens can never speak for a local account.
  */
-export const LOCAL_USER_PREFIX = 'local:';
+export const LOCAL_USER_PREFIX = LOCAL_USER_ID_PREFIX;
 
 /** The OAuth/origin user id of a local account. */
 export function localUserId(accountId: string): string {

@@ -4,6 +4,7 @@ import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, s
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FileTokenStore } from './file-token.store';
+import { UnsafeStoreDirError } from './store-dir.guard';
 import { normaliseOriginArg, originOf, type TokenRecord } from './token.store';
 
 const root = mkdtempSync(join(tmpdir(), 'satgate-store-'));
@@ -49,18 +50,57 @@ describe('FileTokenStore', () => {
     assert.equal(statSync(join(dir, files[0])).mode & 0o777, 0o600);
   });
 
-  it('tightens an existing wider directory and ignores a permissive umask', async () => {
-    const dir = freshDir();
-    mkdirSync(dir, { recursive: true });
-    chmodSync(dir, 0o755);
+  it('creates missing parents 0700 too, whatever the umask, without touching directories that existed', async () => {
+    const dir = freshDir(); // <root>/case-N/nested/tokens: three new directories under the existing root
+    const rootMode = statSync(root).mode & 0o7777;
     const old = process.umask(0);
     try {
       await new FileTokenStore(dir).put(record('https://a.example:443'));
     } finally {
       process.umask(old);
     }
-    assert.equal(statSync(dir).mode & 0o777, 0o700);
+    for (const d of [dir, join(dir, '..'), join(dir, '..', '..')]) assert.equal(statSync(d).mode & 0o7777, 0o700, d);
+    assert.equal(statSync(root).mode & 0o7777, rootMode);
     assert.equal(statSync(join(dir, 'https_a.example_443.json')).mode & 0o777, 0o600);
+  });
+
+  it('refuses an existing directory others can access, naming it and the fix, and never chmods it', async () => {
+    for (const mode of [0o755, 0o1777, 0o710, 0o701]) {
+      const dir = freshDir();
+      mkdirSync(dir, { recursive: true });
+      chmodSync(dir, mode);
+      const store = new FileTokenStore(dir);
+      const expected = (err: unknown) => {
+        assert.ok(err instanceof UnsafeStoreDirError, String(err));
+        assert.equal(
+          err.message,
+          `token store directory ${dir} is accessible to group or others (mode ${mode.toString(8).padStart(4, '0')}) ` +
+            `and tokens are bearer credentials; run "chmod 700 ${dir}" if that directory holds nothing else, ` +
+            `or choose another with --store DIR or SATGATE_STORE`,
+        );
+        return true;
+      };
+      await assert.rejects(store.put(record('http://t:1')), expected);
+      await assert.rejects(store.get('http://t:1'), expected);
+      await assert.rejects(store.list(), expected);
+      await assert.rejects(store.delete('http://t:1'), expected);
+      assert.equal(statSync(dir).mode & 0o7777, mode, 'left exactly as it was');
+      assert.deepEqual(readdirSync(dir), [], 'nothing written');
+    }
+  });
+
+  it('uses an existing private directory as it is, and refuses a path that is not a directory', async () => {
+    const dir = freshDir();
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    await new FileTokenStore(dir).put(record('http://p:1'));
+    assert.equal((await new FileTokenStore(dir).get('http://p:1'))?.origin, 'http://p:1');
+
+    const file = join(dir, 'plain-file');
+    writeFileSync(file, 'x');
+    await assert.rejects(new FileTokenStore(file).put(record('http://p:1')), {
+      name: 'UnsafeStoreDirError',
+      message: `token store directory ${file} exists but is not a directory; choose another with --store DIR or SATGATE_STORE`,
+    });
   });
 
   it('keeps one token per origin: default and explicit ports are the same origin', async () => {
@@ -134,11 +174,38 @@ describe('FileTokenStore', () => {
     assert.deepEqual(await new FileTokenStore(join(root, 'missing')).list(), []);
   });
 
-  it('refuses a corrupt file with a message saying how to remove it', async () => {
+  it('refuses a corrupt file with the exact command that removes it', async () => {
     const dir = freshDir();
     const store = new FileTokenStore(dir);
     await store.put(record('http://c:4'));
     writeFileSync(join(dir, 'http_c_4.json'), 'nope');
-    await assert.rejects(store.get('http://c:4'), /not valid JSON; delete it with "satgate tokens rm"/);
+    await assert.rejects(store.get('http://c:4'), {
+      message: `token file ${join(dir, 'http_c_4.json')} is not valid JSON; remove it with: satgate tokens rm http://c:4 --store ${dir}`,
+    });
+  });
+
+  it('lists the good records past damaged files, reporting each damaged one with a command removing it', async () => {
+    const dir = freshDir();
+    const store = new FileTokenStore(dir);
+    await store.put(record('http://good:1'));
+    await store.put(record(originOf('http://[::1]:8080/')));
+    await store.put(record('https://z.example:443'));
+    writeFileSync(join(dir, 'http_%5b%3a%3a1%5d_8080.json'), '{"origin":'); // truncated
+    writeFileSync(join(dir, "it's notes.json"), '{"hello":"world"}'); // not one of ours
+    assert.deepEqual((await store.list()).map((r) => r.origin), ['http://good:1', 'https://z.example:443']);
+    const { records, unreadable } = await store.scan();
+    assert.equal(records.length, 2);
+    assert.deepEqual(unreadable, [
+      {
+        path: join(dir, 'http_%5b%3a%3a1%5d_8080.json'),
+        problem: 'not valid JSON',
+        removeCommand: `satgate tokens rm http://[::1]:8080 --store ${dir}`,
+      },
+      {
+        path: join(dir, "it's notes.json"),
+        problem: 'not a satgate token record',
+        removeCommand: `rm '${dir}/it'\\''s notes.json'`,
+      },
+    ]);
   });
 });

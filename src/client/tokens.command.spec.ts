@@ -1,6 +1,6 @@
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runTokens } from './tokens.command';
@@ -97,6 +97,41 @@ describe('satgate tokens', () => {
     const again = captureIo();
     assert.equal(await runTokens(['rm', 'https://api.example', '--store', dir], again.io), 1);
     assert.equal(again.stderr(), 'no token stored for https://api.example:443\n');
+  });
+
+  it('lists the good tokens past a damaged file, warning about it by path with the command removing it', async () => {
+    const dir = await storeWithTokens('damaged');
+    writeFileSync(join(dir, 'http_broken.example_80.json'), '{"origin": "http://broken.exa');
+    const c = captureIo();
+    assert.equal(await runTokens(['list', '--store', dir], c.io), 0);
+    assert.equal(c.stdout().split('\n').filter(Boolean).length, 2);
+    assert.match(c.stdout(), /^http:\/\/localhost:8080\tpaid/);
+    assert.equal(
+      c.stderr(),
+      `warning: skipped ${join(dir, 'http_broken.example_80.json')}: not valid JSON; ` +
+        `remove it with: satgate tokens rm http://broken.example:80 --store ${dir}\n`,
+    );
+    const j = captureIo();
+    assert.equal(await runTokens(['list', '--json', '--store', dir], j.io), 0);
+    assert.equal(JSON.parse(j.stdout()).length, 2);
+    assert.match(j.stderr(), /^warning: skipped /);
+
+    // The printed command works.
+    assert.equal(await runTokens(['rm', 'http://broken.example:80', '--store', dir], captureIo().io), 0);
+    const after = captureIo();
+    assert.equal(await runTokens(['list', '--store', dir], after.io), 0);
+    assert.equal(after.stderr(), '');
+  });
+
+  it('exits 2 on a --store directory others can access, leaving its mode alone', async () => {
+    const dir = join(root, 'shared');
+    mkdirSync(dir);
+    chmodSync(dir, 0o1777);
+    const c = captureIo();
+    assert.equal(await runTokens(['list', '--store', dir], c.io), 2);
+    assert.match(c.stderr(), new RegExp(`^satgate tokens: token store directory ${dir} is accessible to group or others \\(mode 1777\\)`));
+    assert.match(c.stderr(), new RegExp(`run "chmod 700 ${dir}"`));
+    assert.equal(statSync(dir).mode & 0o7777, 0o1777);
   });
 
   it('exits 2 on usage errors', async () => {

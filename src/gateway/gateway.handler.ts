@@ -57,7 +57,7 @@ export class GatewayHandler implements BeforeApplicationShutdown {
     const q = url.indexOf('?');
     const path = q < 0 ? url : url.slice(0, q);
     const found = this.table.current().match(req.method, req.host, req.hostname, path);
-    if (found.kind === 'bad_path') throw new InvalidInput('path', 'the path must not contain "." or ".." segments');
+    if (found.kind === 'bad_path') throw new InvalidInput('path', found.reason);
     if (found.kind === 'none' || !found.route.enabled) throw new NotFoundException(`Cannot ${req.method} ${path}`);
     const route = found.route;
     req.accessPolicy = route.policy;

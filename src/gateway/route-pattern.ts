@@ -128,6 +128,23 @@ export function hasDotSegment(path: string): boolean {
   return false;
 }
 
+/** `%2F`/`%5C` (either case): an encoded `/` or `\`. */
+const ENCODED_SEPARATOR = /%(?:2f|5c)/i;
+
+/**
+ * Why a raw request path must not be forwarded, or undefined when it may. Refused: `.`/`..` segments
+ * (literal or encoded), an encoded slash or backslash (`%2F`, `%5C`) and a raw backslash. Patterns match
+ * the still-encoded path, so `/v1/*` matches `/v1/..%2Fadmin` or `/v1/x%5C..%5Cadmin`; an origin that
+ * decodes separators (or treats `\` as `/`, as many Windows and some Node servers do) would then serve a
+ * path outside the route's prefix. No legitimate client of a prefix-routed API needs either.
+ */
+export function pathProblem(path: string): string | undefined {
+  if (hasDotSegment(path)) return 'the path must not contain "." or ".." segments';
+  if (path.includes('\\')) return 'the path must not contain a backslash';
+  if (ENCODED_SEPARATOR.test(path)) return 'the path must not contain an encoded slash or backslash (%2F, %5C)';
+  return undefined;
+}
+
 function escapeRegex(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

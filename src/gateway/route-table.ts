@@ -1,5 +1,5 @@
 import type { AccessPolicy, L402Requirement, PolicyMode } from '../access/access-policy';
-import { applyRewrite, compilePattern, hasDotSegment, matchPattern, PathBindings, PathPattern } from './route-pattern';
+import { applyRewrite, compilePattern, matchPattern, PathBindings, PathPattern, pathProblem } from './route-pattern';
 import type { ReservedPaths } from './reserved-paths';
 
 /** Modes a gateway route may carry (DESIGN.md: `none | oauth | l402 | both | either`). */
@@ -63,7 +63,8 @@ export interface CompiledRoute {
 export type TableMatch =
   | { kind: 'route'; route: CompiledRoute; bindings: PathBindings }
   | { kind: 'none' }
-  | { kind: 'bad_path' };
+  /** The path could reach outside a route's prefix at an origin that normalizes it; `reason` says how. */
+  | { kind: 'bad_path'; reason: string };
 
 /** Builds the access policy a route's columns describe; unused columns of other modes are left out. */
 export function policyOf(def: Pick<GatewayRouteDef, 'mode' | 'scopes' | 'price' | 'lifetime' | 'service' | 'tier' | 'capabilities' | 'capability' | 'name'>): AccessPolicy {
@@ -130,7 +131,8 @@ export class RouteTable {
    */
   match(method: string, host: string, hostname: string, path: string): TableMatch {
     if (this.reserved.prefixOf(path)) return { kind: 'none' };
-    if (hasDotSegment(path)) return { kind: 'bad_path' };
+    const problem = pathProblem(path);
+    if (problem !== undefined) return { kind: 'bad_path', reason: problem };
     for (const route of this.routes) {
       // HEAD is answered wherever GET is (RFC 9110 §9.3.2).
       if (route.methods && !route.methods.has(method) && !(method === 'HEAD' && route.methods.has('GET'))) continue;

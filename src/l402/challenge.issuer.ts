@@ -6,6 +6,7 @@ import type { L402Requirement } from '../access/access-policy';
 import { logger } from '../common/logger';
 import {
   formatL402Challenges,
+  mintCaveats,
   mintL402,
   newRootKey,
   randomTokenId,
@@ -15,6 +16,7 @@ import {
 import { LightningError, LightningUnavailableError } from '../lightning/lightning.errors';
 import { LIGHTNING } from '../lightning/lightning.module';
 import type { CreatedInvoice, LightningService } from '../lightning/lightning.service';
+import { ChallengeRateLimiter } from './challenge.rate-limit';
 import { L402Invoice } from './invoice.entity';
 import { InvoiceRepository } from './invoice.repository';
 import { DEFAULT_SERVICE, L402_CLOCK, L402_DEFAULTS } from './l402.constants';
@@ -39,10 +41,22 @@ export interface ChallengeOptions {
   oauthGrant?: string;
 }
 
+/** The caveat terms of one challenge, fixed (and checked) before any invoice exists. */
+interface ChallengeTerms {
+  service: string;
+  tier: number;
+  capabilities?: string[];
+  validUntil?: number;
+  oauthGrant?: string;
+}
+
 /**
- * Issues L402 challenges: prices the request, has the Lightning node create the invoice (its memo names
+ * Issues L402 challenges: checks the requirement can be minted, takes one from the client's challenge
+ * allowance (429 when spent), prices the request, has the Lightning node create the invoice (its memo names
  * the service), mints the macaroon in aperture's caveat order bound to the invoice's payment hash, stores
  * root key and invoice in one transaction, and renders the 402 — or a 503 when the node cannot issue.
+ * Everything that can refuse runs before the invoice is created, so a refusal never leaves an orphan
+ * invoice on the node.
  */
 @Injectable()
 export class ChallengeIssuer {
@@ -53,16 +67,17 @@ export class ChallengeIssuer {
     private readonly rootKeys: RootKeyRepository,
     private readonly invoices: InvoiceRepository,
     private readonly dataSource: DataSource,
+    private readonly limiter: ChallengeRateLimiter,
   ) {}
 
   async issue(requirement: L402Requirement, reason: string, req: FastifyRequest, opts: ChallengeOptions = {}): Promise<AccessDenied> {
-    const service = requirement.service ?? DEFAULT_SERVICE;
+    const now = this.clock.now();
+    const terms = mintableTerms(requirement, now, opts);
+    const allowance = await this.limiter.take(req);
+    if (!allowance.allowed) return tooManyChallenges(allowance.retryAfterSeconds);
     const price = await this.pricing.priceOf(requirement, req);
-    const lifetime = requirement.lifetime;
-    if (lifetime !== undefined && (!Number.isSafeInteger(lifetime) || lifetime < 1)) {
-      throw new PricingError(`L402 lifetime must be a positive whole number of seconds, got ${String(lifetime)}`);
-    }
     if (!this.lightning) return lightningUnavailable();
+    const { service } = terms;
 
     let invoice: CreatedInvoice;
     try {
@@ -80,21 +95,10 @@ export class ChallengeIssuer {
       return lightningUnavailable();
     }
 
-    const now = this.clock.now();
-    const validUntil = lifetime === undefined ? undefined : validUntilFromLifetime(now, lifetime);
     const rootKey = newRootKey();
     const tokenId = randomTokenId();
-    const minted = mintL402({
-      rootKey,
-      paymentHash: Buffer.from(invoice.paymentHash, 'hex'),
-      tokenId,
-      service,
-      tier: requirement.tier ?? 0,
-      capabilities: requirement.capabilities,
-      validUntil,
-      oauthGrant: opts.oauthGrant,
-    });
-    await this.store(minted, rootKey, tokenId, invoice, { service, tier: requirement.tier ?? 0, validUntil, oauthGrant: opts.oauthGrant, req, now });
+    const minted = mintL402({ ...terms, rootKey, paymentHash: Buffer.from(invoice.paymentHash, 'hex'), tokenId });
+    await this.store(minted, rootKey, tokenId, invoice, { ...terms, req, now });
 
     const body: ChallengeBody = {
       error: 'payment_required',
@@ -152,6 +156,39 @@ export class ChallengeIssuer {
       await this.rootKeys.insert(key, manager);
     });
   }
+}
+
+/**
+ * The requirement's caveat terms, checked by composing the caveats exactly as minting will: a service name,
+ * tier (0..255), capability or lifetime the core cannot mint is a configuration bug (500, cause logged), and
+ * must surface here, before the node has created an invoice nobody can ever be given.
+ */
+function mintableTerms(requirement: L402Requirement, now: Date, opts: ChallengeOptions): ChallengeTerms {
+  const lifetime = requirement.lifetime;
+  if (lifetime !== undefined && (!Number.isSafeInteger(lifetime) || lifetime < 1)) {
+    throw new PricingError(`L402 lifetime must be a positive whole number of seconds, got ${String(lifetime)}`);
+  }
+  const terms: ChallengeTerms = {
+    service: requirement.service ?? DEFAULT_SERVICE,
+    tier: requirement.tier ?? 0,
+    capabilities: requirement.capabilities,
+    validUntil: lifetime === undefined ? undefined : validUntilFromLifetime(now, lifetime),
+    oauthGrant: opts.oauthGrant,
+  };
+  try {
+    mintCaveats(terms);
+  } catch (err) {
+    throw new PricingError(`L402 requirement cannot be minted: ${(err as Error).message}`);
+  }
+  return terms;
+}
+
+/** 429 once the client's challenge allowance is spent; no invoice was created for it. */
+export function tooManyChallenges(retryAfterSeconds: number): AccessDenied {
+  return new AccessDenied(429, { error: 'too_many_requests' }, [
+    ['Retry-After', String(retryAfterSeconds)],
+    ['Cache-Control', 'no-store'],
+  ]);
 }
 
 /** The memo a payer's wallet shows: it names the service being paid for. */

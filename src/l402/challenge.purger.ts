@@ -27,6 +27,7 @@ export interface PurgeResult {
 export class ChallengePurger implements OnApplicationBootstrap, OnApplicationShutdown {
   private timer?: NodeJS.Timeout;
   private running?: Promise<unknown>;
+  private stopping = false;
 
   constructor(
     @Inject(L402_CLOCK) private readonly clock: Clock,
@@ -38,6 +39,7 @@ export class ChallengePurger implements OnApplicationBootstrap, OnApplicationShu
   ) {}
 
   onApplicationBootstrap(): void {
+    this.stopping = false;
     this.timer = setInterval(() => {
       if (this.running) return;
       this.running = this.purgeExpired()
@@ -48,30 +50,53 @@ export class ChallengePurger implements OnApplicationBootstrap, OnApplicationShu
   }
 
   async onApplicationShutdown(): Promise<void> {
+    this.stopping = true;
     clearInterval(this.timer);
     await this.running;
   }
 
-  /** One purge round as of `now` (the L402 clock by default). */
+  /**
+   * One purge round as of `now` (the L402 clock by default): batch after batch until no expired open
+   * invoice is left, so a round clears whatever accumulated since the last one (however fast challenges
+   * were issued), or until the node cannot be asked or the app shuts down.
+   */
   async purgeExpired(now: Date = this.clock.now()): Promise<PurgeResult> {
     const cutoff = new Date(now.getTime() - L402_DEFAULTS.purgeGraceSeconds * 1000);
-    const candidates = await this.invoices.findExpiredOpen(cutoff, L402_DEFAULTS.purgeBatch);
+    const total: PurgeResult = { purged: 0, settled: 0 };
+    for (;;) {
+      const batch = await this.purgeBatch(cutoff, L402_DEFAULTS.purgeBatch);
+      total.purged += batch.purged;
+      total.settled += batch.settled;
+      // A short batch was the last one; an interrupted one (node unreachable) waits for the next round.
+      if (batch.candidates < L402_DEFAULTS.purgeBatch || batch.interrupted || this.stopping) break;
+    }
+    if (total.purged > 0) logger.info({ purged: total.purged }, 'purged unpaid L402 challenges');
+    return total;
+  }
+
+  /** Confirms up to `limit` candidates with the node (a few at a time) and deletes the unpaid ones. */
+  private async purgeBatch(cutoff: Date, limit: number): Promise<PurgeResult & { candidates: number; interrupted: boolean }> {
+    const candidates = await this.invoices.findExpiredOpen(cutoff, limit);
     const unpaid: string[] = [];
     let settled = 0;
-    for (const invoice of candidates) {
-      const verdict = await this.ledger.refreshFromNode(invoice.paymentHash);
-      if (verdict === undefined) break; // node not reachable: delete only what was confirmed unpaid
-      if (verdict === 'settled') settled += 1;
-      else unpaid.push(invoice.paymentHash);
+    let interrupted = false;
+    for (let i = 0; i < candidates.length && !interrupted; i += L402_DEFAULTS.purgeLookupConcurrency) {
+      const chunk = candidates.slice(i, i + L402_DEFAULTS.purgeLookupConcurrency);
+      const verdicts = await Promise.all(chunk.map((invoice) => this.ledger.refreshFromNode(invoice.paymentHash)));
+      verdicts.forEach((verdict, j) => {
+        // Node not reachable: delete only what was confirmed unpaid.
+        if (verdict === undefined) interrupted = true;
+        else if (verdict === 'settled') settled += 1;
+        else unpaid.push(chunk[j].paymentHash);
+      });
     }
-    if (unpaid.length === 0) return { purged: 0, settled };
+    if (unpaid.length === 0) return { purged: 0, settled, candidates: candidates.length, interrupted };
     const idHashes = await this.dataSource.transaction(async (manager) => {
       const keys = await this.rootKeys.deleteByPaymentHashes(unpaid, manager);
       await this.invoices.deleteOpen(unpaid, manager);
       return keys;
     });
     for (const idHash of idHashes) await this.store.invalidate(idHash);
-    logger.info({ purged: unpaid.length }, 'purged unpaid L402 challenges');
-    return { purged: unpaid.length, settled };
+    return { purged: unpaid.length, settled, candidates: candidates.length, interrupted };
   }
 }

@@ -15,6 +15,7 @@ import type { RuntimeConfig } from '../config/config.types';
 import {
   CaveatFailed,
   CONDITION_OAUTH_GRANT,
+  identifierHash,
   isL402Error,
   L402Verifier,
   parseL402Token,
@@ -23,7 +24,6 @@ import {
   type Clock,
   type L402Credential,
   type L402Reason,
-  type Macaroon,
   type VerifiedL402,
 } from '../core/l402';
 import { InvalidationBus } from '../database/invalidation.bus';
@@ -34,8 +34,9 @@ import { CachedRootKeyStore } from './root-key.store';
 import { VerifiedCredentialCache } from './verified-credential.cache';
 
 /**
- * Refusals decided after the signature checked out: the token is authentic, so the grant it names is
- * trustworthy and a `both` caller can be re-challenged for that grant (DESIGN.md's table).
+ * Refusals decided after the signature checked out: the token is authentic, so the grant stored with its
+ * root key at minting applies and a `both` caller can be re-challenged for that grant (DESIGN.md's table).
+ * Never the grant an `oauth_grant` caveat names: a holder may append caveats, including someone else's grant.
  */
 const AFTER_SIGNATURE: ReadonlySet<L402Reason> = new Set(['wrong_service', 'expired', 'unknown_caveat', 'caveat_failed', 'unpaid']);
 
@@ -56,7 +57,7 @@ export class L402AuthorityService implements L402Authority, OnModuleInit {
   private readonly verified = new VerifiedCredentialCache();
 
   constructor(
-    rootKeys: CachedRootKeyStore,
+    private readonly rootKeys: CachedRootKeyStore,
     @Inject(L402_CLOCK) private readonly clock: Clock,
     private readonly bus: InvalidationBus,
     @Inject(APP_CONFIG) private readonly config: RuntimeConfig,
@@ -94,14 +95,24 @@ export class L402AuthorityService implements L402Authority, OnModuleInit {
       return principalOf(verified);
     } catch (err) {
       if (!isL402Error(err)) throw err;
-      const authentic = AFTER_SIGNATURE.has(err.reason);
-      const grant = !authentic ? undefined : verified ? verified.oauthGrant : credential && boundGrant(credential.macaroon);
+      const grant = AFTER_SIGNATURE.has(err.reason) ? await this.storedGrant(verified, credential) : undefined;
       throw new L402Rejected(err.reason, grant);
     }
   }
 
   challenge(requirement: L402Requirement, reason: string, req: FastifyRequest, opts?: { oauthGrant?: string }): Promise<AccessDenied> {
     return this.issuer.issue(requirement, reason, req, opts);
+  }
+
+  /**
+   * The grant an authentic token was minted for, from the database only: the verification's answer when it
+   * completed, else the root-key record (cached by the verification that just refused the token).
+   */
+  private async storedGrant(verified: VerifiedL402 | undefined, credential: L402Credential | undefined): Promise<string | undefined> {
+    if (verified) return verified.oauthGrant;
+    if (!credential) return undefined;
+    const record = await this.rootKeys.getRootKey(identifierHash(credential.macaroon.identifier));
+    return record && !record.revokedAt ? (record.oauthGrant ?? undefined) : undefined;
   }
 
   /**
@@ -125,15 +136,4 @@ function principalOf(v: VerifiedL402): L402Principal {
   };
   if (v.oauthGrant !== undefined) principal.oauthGrant = v.oauthGrant;
   return principal;
-}
-
-/** The grant named by the first `oauth_grant` caveat: the one satgate minted (later ones must equal it). */
-function boundGrant(mac: Macaroon): string | undefined {
-  const prefix = `${CONDITION_OAUTH_GRANT}=`;
-  for (const caveat of mac.caveats) {
-    if (caveat.verificationId) continue;
-    const text = caveat.id.toString('utf8');
-    if (text.startsWith(prefix)) return text.slice(prefix.length);
-  }
-  return undefined;
 }

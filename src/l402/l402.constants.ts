@@ -20,8 +20,23 @@ export const L402_DEFAULTS = {
   purgeGraceSeconds: 3600,
   /** How often the purge runs. */
   purgeIntervalMs: 60_000,
-  /** Most invoices one purge round checks (each is confirmed unpaid with the node first). */
-  purgeBatch: 200,
+  /**
+   * Invoices one purge batch checks (each confirmed unpaid with the node first). A purge round runs batches
+   * until no expired candidate is left, so the purge keeps up with any challenge rate the limiter allows.
+   */
+  purgeBatch: 500,
+  /** Node lookups a purge batch runs at once. */
+  purgeLookupConcurrency: 16,
+  /**
+   * Fresh challenges (each one an invoice on the node and two rows here) one client IP may obtain per
+   * window, per instance; beyond it the answer is 429 with Retry-After. Generous for a real client, which
+   * needs one challenge per token, while capping what an anonymous flood can make the node store.
+   */
+  challengesPerIp: 60,
+  /** The window of `challengesPerIp`. */
+  challengeWindowMs: 60_000,
+  /** Client IPs the challenge limiter tracks at once (least recently seen dropped first). */
+  challengeLimiterEntries: 10_000,
   /** `Retry-After` of the 503 answered while the Lightning node is unreachable. */
   retryAfterSeconds: 5,
   /** Most root keys kept in each instance's cache (oldest dropped first). */

@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { L402_AUTHORITY } from '../access/access.ports';
 import { ChallengeIssuer } from './challenge.issuer';
 import { ChallengePurger } from './challenge.purger';
+import { ChallengeRateLimiter } from './challenge.rate-limit';
 import { DemoPaidController } from './demo.controller';
 import { L402Invoice } from './invoice.entity';
 import { InvoiceLedger } from './invoice.ledger';
@@ -37,6 +38,7 @@ import { SettlementFollower } from './settlement.follower';
     CachedRootKeyStore,
     L402PricingRegistry,
     InvoiceLedger,
+    ChallengeRateLimiter,
     ChallengeIssuer,
     L402AuthorityService,
     { provide: L402_AUTHORITY, useExisting: L402AuthorityService },

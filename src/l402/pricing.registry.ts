@@ -9,7 +9,10 @@ import type { L402Requirement } from '../access/access-policy';
  */
 export type PricingHook = (req: FastifyRequest, requirement: L402Requirement) => number | Promise<number>;
 
-/** A requirement's price could not be determined: a configuration or hook bug, answered as a 500. */
+/**
+ * A requirement's price could not be determined, or its terms (service, tier, capabilities, lifetime) cannot
+ * be minted: a configuration or hook bug, answered as a 500 before any invoice is created.
+ */
 export class PricingError extends Error {
   constructor(message: string) {
     super(message);

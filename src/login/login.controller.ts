@@ -3,6 +3,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Public } from '../access/access.decorators';
 import { logger } from '../common/logger';
+import { OAuthClock } from '../oauth/oauth.clock';
 import { AccountPagesService } from './account-pages.service';
 import type { BrowserRequest } from './browser.sessions';
 import { LoginFlowService } from './login-flow.service';
@@ -20,41 +21,57 @@ export class LoginController {
   constructor(
     private readonly flow: LoginFlowService,
     private readonly pages: AccountPagesService,
+    private readonly clock: OAuthClock,
   ) {}
 
   @Get('authorize')
   async authorizePage(@Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    await respond(req, reply, (r, now) => this.flow.show(r, now));
+    await this.respond(req, reply, (r, now) => this.flow.show(r, now));
   }
 
   @Post('authorize')
   async authorizeForm(@Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    await respond(req, reply, (r, now) => this.flow.submit(r, now));
+    await this.respond(req, reply, (r, now) => this.flow.submit(r, now));
   }
 
   @Get()
   async signInPage(@Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    await respond(req, reply, (r, now) => this.pages.showSignIn(r, now));
+    await this.respond(req, reply, (r, now) => this.pages.showSignIn(r, now));
   }
 
   @Post()
   async signInForm(@Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    await respond(req, reply, (r, now) => this.pages.submitSignIn(r, now));
+    await this.respond(req, reply, (r, now) => this.pages.submitSignIn(r, now));
   }
 
   @Get('apps')
   async appsPage(@Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    await respond(req, reply, (r, now) => this.pages.showApps(r, now));
+    await this.respond(req, reply, (r, now) => this.pages.showApps(r, now));
   }
 
   @Post('apps/revoke')
   async revokeForm(@Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    await respond(req, reply, (r, now) => this.pages.revoke(r, now));
+    await this.respond(req, reply, (r, now) => this.pages.revoke(r, now));
   }
 
   @Post('logout')
   async logoutForm(@Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    await respond(req, reply, (r, now) => this.pages.logout(r, now));
+    await this.respond(req, reply, (r, now) => this.pages.logout(r, now));
+  }
+
+  /**
+   * Runs a handler at the injected clock's now (sessions, throttle windows and codes all follow the one
+   * OAuthClock) and writes its page; an unexpected failure is a generic 500 page with the cause logged.
+   */
+  private async respond(req: FastifyRequest, reply: FastifyReply, handler: (r: BrowserRequest, now: Date) => Promise<PageResult>): Promise<void> {
+    let result: PageResult;
+    try {
+      result = await handler(browserRequest(req), this.clock.now());
+    } catch (err) {
+      logger.error({ reqId: req.id, err: (err as Error).message, stack: (err as Error).stack }, 'login page failed');
+      result = page(500, renderErrorPage({ title: 'Something went wrong', message: 'satgate could not complete this step. Try again in a moment.' }));
+    }
+    writePage(reply, result);
   }
 }
 
@@ -65,14 +82,3 @@ function browserRequest(req: FastifyRequest): BrowserRequest {
   return { query: q < 0 ? '' : req.url.slice(q + 1), body, cookieHeader: req.headers.cookie, ip: req.ip };
 }
 
-/** Runs a handler and writes its page; an unexpected failure is a generic 500 page with the cause logged. */
-async function respond(req: FastifyRequest, reply: FastifyReply, handler: (r: BrowserRequest, now: Date) => Promise<PageResult>): Promise<void> {
-  let result: PageResult;
-  try {
-    result = await handler(browserRequest(req), new Date());
-  } catch (err) {
-    logger.error({ reqId: req.id, err: (err as Error).message, stack: (err as Error).stack }, 'login page failed');
-    result = page(500, renderErrorPage({ title: 'Something went wrong', message: 'satgate could not complete this step. Try again in a moment.' }));
-  }
-  writePage(reply, result);
-}

@@ -17,9 +17,13 @@ export interface SignInProblem {
 /** Outcome of a sign-in form post. */
 export type SignInOutcome = { ok: true; account: LocalAccount } | { ok: false; problem: SignInProblem };
 
+/** What every refused sign-in says: unknown username, wrong password and disabled account read alike. */
+const GENERIC_REFUSAL = 'Wrong username or password.';
+
 /**
- * One sign-in form post: throttle check first (before the slow hash), then the password, then a fresh
- * session. Wrong username and wrong password read the same, so the form cannot be used to probe usernames.
+ * One sign-in form post: the attempt is counted and throttled first (before the slow hash), then the password,
+ * then a fresh session. Wrong username, wrong password and a disabled account read the same, so the form can
+ * neither probe usernames nor confirm a guessed password of a disabled account.
  */
 @Injectable()
 export class SignInService {
@@ -36,7 +40,7 @@ export class SignInService {
       return { ok: false, problem: { status: 422, message: 'Enter your username and password.' } };
     }
     try {
-      await this.throttle.assertAllowed(username, ip, now);
+      await this.throttle.admit(username, ip, now);
     } catch (err) {
       if (!(err instanceof SignInThrottled)) throw err;
       logger.warn({ scope: err.scope, retryAfter: err.retryAfterSeconds }, 'sign-in throttled');
@@ -55,13 +59,10 @@ export class SignInService {
       account = await this.accounts.authenticate(username, password);
     } catch (err) {
       if (!(err instanceof SignInRefused)) throw err;
-      await this.throttle.recordFailure(username, ip, now);
       logger.info({ reason: err.reason }, 'sign-in refused');
-      const message =
-        err.reason === 'disabled' ? 'This account is disabled. Ask the administrator to enable it.' : 'Wrong username or password.';
-      return { ok: false, problem: { status: 422, message } };
+      return { ok: false, problem: { status: 422, message: GENERIC_REFUSAL } };
     }
-    await this.throttle.recordSuccess(username);
+    await this.throttle.recordSuccess(username, ip);
     await this.browser.signIn(ctx, account, now);
     logger.info({ accountId: account.id }, 'signed in');
     return { ok: true, account };

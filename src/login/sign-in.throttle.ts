@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { normalizeUsername } from '../accounts/account.identity';
-import { ACCOUNT_LIMITS, decide, IP_LIMITS, ThrottleLimits } from './throttle.policy';
+import { ACCOUNT_LIMITS, decideCounted, IP_LIMITS, ThrottleLimits } from './throttle.policy';
 import { ThrottleRepository } from './throttle.repository';
 
 /** Sign-in refused before the password was even checked, because of earlier failures. */
@@ -18,10 +18,12 @@ export class SignInThrottled extends Error {
 const SWEEP_INTERVAL_MS = 10 * 60 * 1000;
 
 /**
- * Throttles failed sign-ins per account and per client IP, with counters in Postgres so every instance
- * shares them (DESIGN.md: no state that matters in memory). Unknown usernames are counted like real ones,
- * so lockouts do not reveal which accounts exist. The check runs before the (deliberately slow) password
- * hash, so a locked-out guesser cannot make satgate burn CPU either.
+ * Throttles sign-ins per account and per client IP, with counters in Postgres so every instance shares them
+ * (DESIGN.md: no state that matters in memory). Every attempt is counted atomically *before* the
+ * (deliberately slow) password hash and refused when it is over the limit, so a burst of parallel guesses
+ * gets no more checks than sequential ones, and a locked-out guesser cannot make satgate burn CPU either. A
+ * success takes its attempt back. Unknown usernames are counted like real ones, so lockouts do not reveal
+ * which accounts exist.
  */
 @Injectable()
 export class SignInThrottle {
@@ -29,30 +31,33 @@ export class SignInThrottle {
 
   constructor(private readonly counters: ThrottleRepository) {}
 
-  /** Throws SignInThrottled when either the account or the IP is locked out at `now`. */
-  async assertAllowed(username: string, ip: string, now: Date): Promise<void> {
-    const keys = this.keys(username, ip);
-    const counters = await this.counters.find(keys.map((k) => k.key));
-    for (const k of keys) {
-      const verdict = decide(counters.get(k.key), k.limits, now);
-      if (verdict.blocked) throw new SignInThrottled(k.scope, verdict.retryAfterSeconds);
-    }
-  }
-
-  /** Counts a failed sign-in against both keys. */
-  async recordFailure(username: string, ip: string, now: Date): Promise<void> {
+  /**
+   * Counts this attempt against the account and the IP, then throws SignInThrottled when either is over its
+   * limit at `now`. An attempt that is let through stays counted as a failure unless {@link recordSuccess}
+   * takes it back.
+   */
+  async admit(username: string, ip: string, now: Date): Promise<void> {
+    let refused: SignInThrottled | undefined;
     for (const k of this.keys(username, ip)) {
-      await this.counters.increment(k.key, now, new Date(now.getTime() - k.limits.windowSeconds * 1000));
+      const counter = await this.counters.increment(k.key, now, new Date(now.getTime() - k.limits.windowSeconds * 1000));
+      const verdict = decideCounted(counter, k.limits, now);
+      if (verdict.blocked) refused ??= new SignInThrottled(k.scope, verdict.retryAfterSeconds);
     }
     await this.sweep(now);
+    if (refused) throw refused;
   }
 
-  /** A correct password clears the account's counter (not the IP's: one success must not hide a sweep). */
-  async recordSuccess(username: string): Promise<void> {
-    await this.counters.delete(this.keys(username, '').find((k) => k.scope === 'account')!.key);
+  /**
+   * A correct password clears the account's counter and takes this attempt back from the IP's (not the IP's
+   * whole count: one success must not hide a sweep across usernames).
+   */
+  async recordSuccess(username: string, ip: string): Promise<void> {
+    const [account, address] = this.keys(username, ip);
+    await this.counters.delete(account.key);
+    await this.counters.decrement(address.key);
   }
 
-  private keys(username: string, ip: string): Array<{ scope: 'account' | 'ip'; key: string; limits: ThrottleLimits }> {
+  private keys(username: string, ip: string): [ThrottleKey, ThrottleKey] {
     return [
       { scope: 'account', key: `account:${normalizeUsername(username).slice(0, 64)}`, limits: ACCOUNT_LIMITS },
       { scope: 'ip', key: `ip:${ip.slice(0, 64)}`, limits: IP_LIMITS },
@@ -65,4 +70,10 @@ export class SignInThrottle {
     const longest = Math.max(ACCOUNT_LIMITS.windowSeconds, IP_LIMITS.windowSeconds);
     await this.counters.deleteStartedBefore(new Date(now.getTime() - longest * 1000));
   }
+}
+
+interface ThrottleKey {
+  scope: 'account' | 'ip';
+  key: string;
+  limits: ThrottleLimits;
 }

@@ -38,6 +38,15 @@ import { OAuthClock } from './oauth.clock';
 /** Authorization codes live 5 minutes (PROTOCOL.md: short lived, at most 10; RFC 6749 §4.1.2). */
 export const CODE_LIFETIME_SECONDS = 300;
 
+/**
+ * Longest `state` satgate echoes back. `state` is opaque to satgate but travels in a `Location` header and the
+ * login pages; a client needs far less for a CSRF token or a short reference to its own session.
+ */
+export const MAX_STATE_LENGTH = 2048;
+
+/** Longest `scope` parameter: every registered scope many times over, but not an error description of megabytes. */
+export const MAX_SCOPE_LENGTH = 2048;
+
 /** A checked authorization request: everything needed to issue a code once the user agrees. */
 export interface AuthorizationRequest {
   client: OAuthClient;
@@ -99,6 +108,10 @@ export class AuthorizationService {
     let state: string | undefined;
     try {
       state = readParam(params, 'state');
+      if (state !== undefined && state.length > MAX_STATE_LENGTH) {
+        state = undefined; // not echoed: the answer must stay small
+        throw new InvalidRequest(`state must be at most ${MAX_STATE_LENGTH} characters`);
+      }
       const responseType = readParam(params, 'response_type');
       if (responseType === undefined) throw new InvalidRequest('missing required parameter: response_type');
       if (responseType !== 'code') throw new UnsupportedResponseType('only response_type=code is supported');
@@ -152,8 +165,12 @@ export class AuthorizationService {
     return buildRedirectLocation(redirectUri, { ...err.toRedirectParams(state), iss: this.config.publicUrl });
   }
 
-  /** Scopes must be given (as Alby requires), known to the deployment, and allowed for the client. */
+  /**
+   * Scopes must be given (as Alby requires), known to the deployment, and allowed for the client. An absurdly
+   * long list is refused before parsing, since error descriptions name the offending scopes.
+   */
   private checkScopes(client: OAuthClient, raw: string | undefined): string[] {
+    if (raw !== undefined && raw.length > MAX_SCOPE_LENGTH) throw new InvalidRequest(`scope must be at most ${MAX_SCOPE_LENGTH} characters`);
     const scopes = parseScope(raw);
     if (scopes.length === 0) throw new InvalidScope('scope is required');
     this.scopes.assertKnown(scopes);
@@ -161,10 +178,15 @@ export class AuthorizationService {
     return scopes;
   }
 
-  /** `expires_in` (seconds) is honoured up to MAX_AUTHORIZE_EXPIRY_SECONDS; without it, ACCESS_EXPIRY_SECONDS. */
+  /**
+   * `expires_in` (seconds) is honoured up to MAX_AUTHORIZE_EXPIRY_SECONDS; without it, ACCESS_EXPIRY_SECONDS.
+   * Any positive integer is accepted, however many digits: a huge one is capped like any other large value.
+   */
   private accessTtl(raw: string | undefined): number {
     if (raw === undefined) return this.config.accessExpirySeconds;
-    if (!/^[0-9]{1,10}$/.test(raw) || Number(raw) < 1) throw new InvalidRequest('expires_in must be a positive integer of seconds');
-    return Math.min(Number(raw), this.config.maxAuthorizeExpirySeconds);
+    const digits = /^[0-9]+$/.test(raw) ? raw.replace(/^0+/, '') : '';
+    if (digits === '') throw new InvalidRequest('expires_in must be a positive integer of seconds');
+    const cap = this.config.maxAuthorizeExpirySeconds;
+    return digits.length > String(cap).length ? cap : Math.min(Number(digits), cap);
   }
 }

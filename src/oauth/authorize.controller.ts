@@ -4,7 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Public } from '../access/access.decorators';
 import { isOAuthError, type RawParams } from '../core/oauth';
 import { AuthorizationService } from './authorization.service';
-import { authorizeErrorPage, wantsHtml } from './authorize.page';
+import { sendAuthorizeErrorPage, wantsHtml } from './authorize.page';
 
 /**
  * `GET|POST /oauth/authorize` (RFC 6749 §4.1.1). `@Public()` for the access guard: the resource owner proves
@@ -38,7 +38,7 @@ export class AuthorizeController {
       location = await this.authorization.authorize(params, req);
     } catch (err) {
       if (isOAuthError(err) && err.status === 400 && wantsHtml(req)) {
-        void reply.status(400).header('Cache-Control', 'no-store').type('text/html; charset=utf-8').send(authorizeErrorPage(err));
+        sendAuthorizeErrorPage(reply, err);
         return;
       }
       throw err;

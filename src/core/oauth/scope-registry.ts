@@ -3,7 +3,7 @@
  * Alby OAuth clients work unchanged; operators add their own (e.g. `reports:write`) by config.
  */
 import { InvalidScope } from './errors';
-import { isScopeToken, normalizeScopes } from './scopes';
+import { isScopeToken, normalizeScopes, scopesForError } from './scopes';
 
 /**
  * Alby's scopes with user-facing descriptions (shown on the consent page, `GET /oauth/scopes`, and
@@ -97,6 +97,6 @@ export class ScopeRegistry {
   /** Throws `invalid_scope` naming every unknown scope ("unknown", RFC 6749 §5.2). */
   assertKnown(scopes: Iterable<string>): void {
     const unknown = [...new Set(scopes)].filter((scope) => !this.has(scope));
-    if (unknown.length > 0) throw new InvalidScope(`unknown scope: ${unknown.join(' ')}`);
+    if (unknown.length > 0) throw new InvalidScope(`unknown scope: ${scopesForError(unknown)}`);
   }
 }

@@ -13,6 +13,22 @@ export function isScopeToken(token: string): boolean {
   return SCOPE_TOKEN_PATTERN.test(token);
 }
 
+/** At most this many scopes are named in one error description; the rest are counted. */
+const MAX_SCOPES_NAMED = 10;
+/** A scope named in an error description is cut to this many characters. */
+const MAX_SCOPE_NAMED_LENGTH = 64;
+
+/**
+ * Scopes as an error description names them: the first ten, each cut to 64 characters, then "(and N more)".
+ * Descriptions travel back in redirects and JSON bodies; a request with an absurd scope list must not get
+ * an answer of the same size.
+ */
+export function scopesForError(scopes: readonly string[]): string {
+  const named = scopes.slice(0, MAX_SCOPES_NAMED).map((s) => (s.length > MAX_SCOPE_NAMED_LENGTH ? `${s.slice(0, MAX_SCOPE_NAMED_LENGTH)}…` : s));
+  const more = scopes.length - named.length;
+  return more > 0 ? `${named.join(' ')} (and ${more} more)` : named.join(' ');
+}
+
 /** Code-unit order; scope tokens are ASCII, so this is byte order and locale-independent. */
 function compareScopes(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
@@ -25,7 +41,7 @@ function compareScopes(a: string, b: string): number {
 export function normalizeScopes(scopes: Iterable<string>): string[] {
   const unique = new Set<string>();
   for (const scope of scopes) {
-    if (!isScopeToken(scope)) throw new InvalidScope(`malformed scope: ${JSON.stringify(scope)}`);
+    if (!isScopeToken(scope)) throw new InvalidScope(`malformed scope: ${JSON.stringify(scopesForError([scope]))}`);
     unique.add(scope);
   }
   return [...unique].sort(compareScopes);
@@ -64,7 +80,7 @@ export function isScopeSubset(subset: Iterable<string>, superset: Iterable<strin
  */
 export function assertScopeSubset(requested: Iterable<string>, allowed: Iterable<string>, context = 'allowed'): void {
   const extra = missingScopes(requested, allowed);
-  if (extra.length > 0) throw new InvalidScope(`scope exceeds what is ${context}: ${extra.join(' ')}`);
+  if (extra.length > 0) throw new InvalidScope(`scope exceeds what is ${context}: ${scopesForError(extra)}`);
 }
 
 /**

@@ -36,8 +36,8 @@ describe('verifyUserJwt', () => {
   const valid: Array<[string, Record<string, unknown>, { id: string; identifier?: string }]> = [
     ["Alby's numeric id and identifier", { id: 123, identifier: 'alice', exp: NOW + 3600 }, { id: '123', identifier: 'alice' }],
     ['string id, no identifier', { id: 'u-42', exp: NOW + 1 }, { id: 'u-42' }],
-    ['no exp at all', { id: 7 }, { id: '7' }],
-    ['isRefresh false', { id: 7, isRefresh: false }, { id: '7' }],
+    ['isRefresh false', { id: 7, isRefresh: false, exp: NOW + 60 }, { id: '7' }],
+    ['an id merely containing local:', { id: 'user-local:1', exp: NOW + 60 }, { id: 'user-local:1' }],
   ];
   for (const [name, payload, expected] of valid) {
     it(`accepts ${name}`, async () => {
@@ -46,29 +46,34 @@ describe('verifyUserJwt', () => {
   }
 
   const hs256Forged = async () => {
-    const [, payload, sig] = (await sign({ id: 1 })).split('.');
+    const [, payload, sig] = (await sign({ id: 1, exp: NOW + 60 })).split('.');
     const header = Buffer.from(JSON.stringify({ alg: 'HS512', typ: 'JWT' })).toString('base64url');
     return `${header}.${payload}.${sig}`;
   };
 
   const refused: Array<[string, () => Promise<string>, UserJwtFailure]> = [
-    ['wrong secret', () => sign({ id: 1 }, { secret: 'another-secret' }), 'bad_signature'],
+    ['wrong secret', () => sign({ id: 1, exp: NOW + 60 }, { secret: 'another-secret' }), 'bad_signature'],
     ['tampered payload', async () => {
-      const [h, , s] = (await sign({ id: 1 })).split('.');
-      return `${h}.${Buffer.from('{"id":2}').toString('base64url')}.${s}`;
+      const [h, , s] = (await sign({ id: 1, exp: NOW + 60 })).split('.');
+      return `${h}.${Buffer.from(`{"id":2,"exp":${NOW + 60}}`).toString('base64url')}.${s}`;
     }, 'bad_signature'],
     ['alg none', async () => `${Buffer.from('{"alg":"none","typ":"JWT"}').toString('base64url')}.${Buffer.from('{"id":1}').toString('base64url')}.`, 'alg_not_allowed'],
     ['alg none with a signature part', async () => handMade({ alg: 'none' }, { id: 1 }), 'alg_not_allowed'],
-    ['HS512 with the right secret', () => sign({ id: 1 }, { alg: 'HS512' }), 'alg_not_allowed'],
+    ['HS512 with the right secret', () => sign({ id: 1, exp: NOW + 60 }, { alg: 'HS512' }), 'alg_not_allowed'],
     ['HS256 signature relabelled HS512', hs256Forged, 'alg_not_allowed'],
     ['expired', () => sign({ id: 1, exp: NOW - 1 }), 'expired'],
     ['exp equal to now', () => sign({ id: 1, exp: NOW }), 'expired'],
-    ['nbf in the future', () => sign({ id: 1, nbf: NOW + 60 }), 'not_yet_valid'],
-    ['no id', () => sign({ identifier: 'alice' }), 'invalid_claims'],
-    ['empty id', () => sign({ id: '' }), 'invalid_claims'],
-    ['fractional id', () => sign({ id: 1.5 }), 'invalid_claims'],
-    ['identifier not a string', () => sign({ id: 1, identifier: 5 }), 'invalid_claims'],
-    ['an LNDhub refresh JWT', () => sign({ id: 1, isRefresh: true }), 'refresh_token'],
+    ['no exp at all', () => sign({ id: 7 }), 'missing_exp'],
+    ['no exp, right secret, otherwise perfect', () => sign({ id: 214, identifier: 'alice', iat: NOW }), 'missing_exp'],
+    ['exp not a number', () => sign({ id: 1, exp: 'tomorrow' }), 'malformed'],
+    ['nbf in the future', () => sign({ id: 1, nbf: NOW + 60, exp: NOW + 120 }), 'not_yet_valid'],
+    ['no id', () => sign({ identifier: 'alice', exp: NOW + 60 }), 'invalid_claims'],
+    ['empty id', () => sign({ id: '', exp: NOW + 60 }), 'invalid_claims'],
+    ['fractional id', () => sign({ id: 1.5, exp: NOW + 60 }), 'invalid_claims'],
+    ['a local account id', () => sign({ id: 'local:3f2c9a2e-8a1b-4c1e-9a57-0c3b1d0f1e22', exp: NOW + 60 }), 'invalid_claims'],
+    ['the bare local: prefix', () => sign({ id: 'local:', exp: NOW + 60 }), 'invalid_claims'],
+    ['identifier not a string', () => sign({ id: 1, identifier: 5, exp: NOW + 60 }), 'invalid_claims'],
+    ['an LNDhub refresh JWT', () => sign({ id: 1, isRefresh: true, exp: NOW + 60 }), 'refresh_token'],
     ['not a JWT', async () => 'not-a-jwt', 'malformed'],
     ['garbage segments', async () => 'a.b.c', 'malformed'],
   ];
@@ -93,7 +98,7 @@ describe('verifyUserJwt', () => {
   });
 
   it('refuses to run with an empty secret', async () => {
-    await assert.rejects(verifyUserJwt(await sign({ id: 1 }), '', clock), TypeError);
+    await assert.rejects(verifyUserJwt(await sign({ id: 1, exp: NOW + 60 }), '', clock), TypeError);
   });
 });
 

@@ -16,12 +16,20 @@ export const USER_JWT_ALGORITHM = 'HS256';
 /** Lifetime of the identity JWT forwarded to origins; Alby's gateway uses 60 s because the request is sent at once. */
 export const IDENTITY_JWT_LIFETIME_SECONDS = 60;
 
+/**
+ * User ids with this prefix name satgate's own local accounts (`local:<uuid>`, see src/accounts). A user JWT
+ * is refused when its id starts with it: whoever can sign user JWTs (the wallet backend) must not be able to
+ * speak for a local account, whose grants and tokens would then be shared with a stranger.
+ */
+export const LOCAL_USER_ID_PREFIX = 'local:';
+
 /** Why a user JWT was refused (logged and tested; the client sees it as `error_description`). */
 export type UserJwtFailure =
   | 'malformed'
   | 'alg_not_allowed'
   | 'bad_signature'
   | 'expired'
+  | 'missing_exp'
   | 'not_yet_valid'
   | 'invalid_claims'
   | 'refresh_token';
@@ -56,9 +64,10 @@ const JOSE_REASONS: Readonly<Record<string, [UserJwtFailure, string]>> = {
 
 /**
  * Verifies a user JWT: compact JWS, `alg` exactly HS256 (so `none`, HS512 and asymmetric algorithms
- * are refused before any signature work), signature under the raw UTF-8 `secret`, `exp` — when
- * present — strictly after `clock.now()` (RFC 7519 §4.1.4), `nbf` not in the future, and an `id`
- * claim that is a safe integer or a non-empty string. Tokens marked `isRefresh: true` (LNDhub's
+ * are refused before any signature work), signature under the raw UTF-8 `secret`, an `exp` claim
+ * (required: a token without one would authenticate forever) strictly after `clock.now()`
+ * (RFC 7519 §4.1.4), `nbf` not in the future, and an `id` claim that is a safe integer or a non-empty
+ * string not starting with {@link LOCAL_USER_ID_PREFIX}. Tokens marked `isRefresh: true` (LNDhub's
  * refresh JWTs, same secret) are refused: a refresh credential must not authenticate a user.
  * Throws {@link UserJwtRejected}.
  */
@@ -69,13 +78,18 @@ export async function verifyUserJwt(token: string, secret: string, clock: Clock)
     ({ payload } = await jwtVerify(token, key, {
       algorithms: [USER_JWT_ALGORITHM],
       currentDate: clock.now(),
+      requiredClaims: ['exp'],
     }));
   } catch (err) {
     const code = (err as { code?: unknown })?.code;
     const known = typeof code === 'string' ? JOSE_REASONS[code] : undefined;
     if (known) throw new UserJwtRejected(known[0], known[1], err);
-    if (code === 'ERR_JWT_CLAIM_VALIDATION_FAILED' && (err as { claim?: unknown }).claim === 'nbf') {
+    const claim = (err as { claim?: unknown; reason?: unknown }).claim;
+    if (code === 'ERR_JWT_CLAIM_VALIDATION_FAILED' && claim === 'nbf') {
       throw new UserJwtRejected('not_yet_valid', 'user token is not valid yet', err);
+    }
+    if (code === 'ERR_JWT_CLAIM_VALIDATION_FAILED' && claim === 'exp' && (err as { reason?: unknown }).reason === 'missing') {
+      throw new UserJwtRejected('missing_exp', 'user token must carry an exp claim', err);
     }
     throw new UserJwtRejected('malformed', 'user token is malformed', err);
   }
@@ -88,6 +102,9 @@ export async function verifyUserJwt(token: string, secret: string, clock: Clock)
   if (typeof id === 'number' && Number.isSafeInteger(id)) userId = String(id);
   else if (typeof id === 'string' && id !== '') userId = id;
   else throw new UserJwtRejected('invalid_claims', 'user token lacks a valid id claim');
+  if (userId.startsWith(LOCAL_USER_ID_PREFIX)) {
+    throw new UserJwtRejected('invalid_claims', `user token id must not start with ${LOCAL_USER_ID_PREFIX} (reserved for local accounts)`);
+  }
   if (identifier !== undefined && typeof identifier !== 'string') {
     throw new UserJwtRejected('invalid_claims', 'user token identifier claim must be a string');
   }

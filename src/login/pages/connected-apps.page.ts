@@ -1,5 +1,6 @@
 import type { ConnectedApp } from '../authorization-flow.port';
-import { csrfField, escapeHtml, layout, safeHttpUrl } from './page.layout';
+import { escapeHtml } from './html.escape';
+import { csrfField, layout, safeHttpUrl } from './page.layout';
 
 /** What the connected-apps page shows. */
 export interface ConnectedAppsPageModel {

@@ -1,4 +1,5 @@
-import { escapeHtml, layout } from './page.layout';
+import { escapeHtml } from './html.escape';
+import { layout } from './page.layout';
 
 /** An error the user must read because it cannot safely go back to the app (or there is no app). */
 export interface ErrorPageModel {

@@ -1,12 +1,10 @@
-/**
- * The shell every login page shares: HTML escaping, a phone-friendly layout (viewport meta, one column,
- * large tap targets) and inline CSS, so the pages need no JavaScript, no external assets and no build step.
- */
+import { escapeHtml } from './html.escape';
 
-/** Escapes text for HTML element content and double-quoted attribute values. */
-export function escapeHtml(value: string): string {
-  return value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-}
+/**
+ * The shell every satgate page shares (login pages and the /oauth/authorize error page): a phone-friendly
+ * layout (viewport meta, one column, large tap targets) and inline CSS, so the pages need no JavaScript, no
+ * external assets and no build step.
+ */
 
 /** A URL the pages may link to or load an image from: absolute http(s) only (never `javascript:` or `data:`). */
 export function safeHttpUrl(value: string | undefined): string | undefined {
