@@ -71,7 +71,7 @@ test('an update applies at once: a moved path, a disabled route answering 404, r
   assert.equal((await updateRoute(satgate.url, 'movable', { enabled: false })).status, 200);
   const disabled = await fetch(`${satgate.url}/new`);
   assert.equal(disabled.status, 404);
-  assert.deepEqual(await disabled.json(), { message: 'Cannot GET /new', error: 'not_found' });
+  assert.deepEqual(await disabled.json(), { error: 'not_found', error_description: 'Cannot GET /new' });
 
   assert.equal((await updateRoute(satgate.url, 'movable', { enabled: true })).status, 200);
   assert.equal((await fetch(`${satgate.url}/new`)).status, 200);
@@ -148,6 +148,11 @@ test('bad input is a 400 naming the field; a taken name is 409; an unknown route
     [{ ...base, mode: 'oauth', scopes: 'balance:read' }, 'scopes'],
     [{ ...base, timeoutMs: 5 }, 'timeoutMs'],
     [{ ...base, methods: ['BREW'] }, 'methods'],
+    // Settings a challenge could not mint or the columns could not hold: refused here, not on first use.
+    [{ ...base, mode: 'l402', price: 1, tier: 256 }, 'tier'],
+    [{ ...base, mode: 'l402', price: 1, lifetime: 10 * 365 * 24 * 3600 + 1 }, 'lifetime'],
+    [{ ...base, mode: 'l402', price: 1, lifetime: 2 ** 31 }, 'lifetime'],
+    [{ ...base, mode: 'l402', price: 100_000_001 }, 'price'],
     [{ ...base, surprise: true }, 'surprise'],
   ];
   for (const [body, field] of cases) {
@@ -160,6 +165,28 @@ test('bad input is a 400 naming the field; a taken name is 409; an unknown route
   assert.equal(dup.status, 409);
   assert.equal((await fetch(`${satgate.url}/admin/routes/no-such-route`, { headers: adminHeaders })).status, 404);
   assert.equal((await updateRoute(satgate.url, '00000000-0000-4000-8000-000000000000', { enabled: false })).status, 404);
+  const patched = await updateRoute(satgate.url, 'valid-name', { mode: 'l402', price: 1, tier: 300 });
+  assert.deepEqual([patched.status, patched.body.field], [400, 'tier']);
+  const edge = await updateRoute(satgate.url, 'valid-name', { mode: 'l402', price: 100_000_000, tier: 255, lifetime: 10 * 365 * 24 * 3600 });
+  assert.equal(edge.status, 200, JSON.stringify(edge.body));
+});
+
+test('a route id or name that cannot name a route is a 404 without reaching the database', async () => {
+  for (const idOrName of ['bad%00name', 'UPPER', 'x'.repeat(300), 'a%20b', '00000000-0000-4000-8000-00000000000g']) {
+    for (const method of ['GET', 'PATCH', 'DELETE']) {
+      const res = await fetch(`${satgate.url}/admin/routes/${idOrName}`, {
+        method,
+        headers: method === 'PATCH' ? { ...adminHeaders, 'content-type': 'application/json' } : adminHeaders,
+        body: method === 'PATCH' ? '{"enabled":false}' : undefined,
+      });
+      assert.equal(res.status, 404, `${method} ${idOrName}`);
+      assert.equal(((await res.json()) as { error: string }).error, 'not_found', `${method} ${idOrName}`);
+    }
+  }
+  // Bytes that are not UTF-8 never make a parameter: the router refuses the URL itself.
+  const undecodable = await fetch(`${satgate.url}/admin/routes/%FF%FE`, { headers: adminHeaders });
+  assert.equal(undecodable.status, 400);
+  assert.equal(((await undecodable.json()) as { error: string }).error, 'invalid_request');
 });
 
 test('an L402 route gets its name as service at creation, kept across a rename', async () => {

@@ -12,7 +12,8 @@ import { accessToken, buyL402, BoughtL402, rawRequest, RawResponse, registerClie
 import type { RunningSatgate } from '../src/bootstrap/satgate';
 import { startRegtestNetwork, type RegtestNetwork } from '../src/regtest/network';
 import { lndClient, type LndClient } from '../src/regtest/regtest.clients';
-import { updateRoute } from './gateway.fixtures';
+import { addFirstPartyCaveat, encodeMacaroon, macaroonFromBase64 } from '../src/core/l402';
+import { mustCreateRoute, updateRoute } from './gateway.fixtures';
 import { startTestApp, tempDir, TEST_ADMIN_TOKEN, TEST_JWT_SECRET } from './support/app';
 import { query, resetDatabase } from './support/database';
 
@@ -254,6 +255,36 @@ describe('mode both (POST /v1/reports, reports:write + 50 sats)', () => {
       assert.equal((await updateRoute(url, 'v1-reports', { scopes: ['reports:write'] })).status, 200);
     }
     assert.equal((await post({ authorization: bought.authorization })).status, 201);
+  });
+
+  test('forged binding: an unbound paid L402 extended with the victim\'s oauth_grant neither passes nor gets a challenge for that grant', async () => {
+    // The victim's grant id is visible to anyone who sees one of the victim's challenges (it is a caveat).
+    const victimChallenge = JSON.parse((await post(bearer(reportsToken))).body) as { macaroon: string };
+    const victimGrant = macaroonFromBase64(victimChallenge.macaroon)
+      .caveats.map((c) => c.id.toString('utf8'))
+      .find((c) => c.startsWith('oauth_grant='));
+    assert.ok(victimGrant, 'the victim\'s challenge names the grant');
+    const forge = (token: BoughtL402): Record<string, string> => {
+      const extended = encodeMacaroon(addFirstPartyCaveat(macaroonFromBase64(token.macaroon), victimGrant)).toString('base64');
+      return { authorization: `L402 ${extended}:${token.preimage}` };
+    };
+
+    // An L402 for the same service, bought anonymously where the operator sells one without OAuth.
+    await mustCreateRoute(url, { name: 'reports-pay', methods: ['GET'], path: '/v1/reports-pay', origin: 'demo:', mode: 'l402', price: 3, service: 'v1-reports' });
+    const sameService = await buyL402(`${url}/v1/reports-pay`, {}, payer.lnd);
+    // And one for another service: authentic but refused, so the evaluator would re-challenge for its grant.
+    const otherService = await buyL402(`${url}/v1/quote`, {}, payer.lnd);
+    const invoicesBefore = await invoiceCount();
+
+    const refused = await post(forge(sameService));
+    assertBearerRefusal(refused, 401, INVALID);
+    assert.equal(JSON.parse(refused.body).l402_reason, 'caveat_failed');
+    const wrong = await post(forge(otherService));
+    assertBearerRefusal(wrong, 401, INVALID);
+    assert.equal(JSON.parse(wrong.body).l402_reason, 'wrong_service');
+    assert.equal(await invoiceCount(), invoicesBefore, 'no challenge was issued for the victim\'s grant');
+
+    assert.equal((await post({ authorization: bought.authorization })).status, 201, 'the victim\'s own bound token still works');
   });
 
   test('a bound L402 whose grant was revoked -> 401 invalid_token', async () => {

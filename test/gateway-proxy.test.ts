@@ -253,6 +253,36 @@ test('paths with dot segments are refused rather than forwarded', async () => {
   assert.equal(status, 400);
 });
 
+test('encoded slashes or backslashes and raw backslashes are refused with a 400 naming the problem, never forwarded', async () => {
+  const port = Number(new URL(satgate.url).port);
+  const raw = (path: string) =>
+    new Promise<{ status: number; body: any }>((resolve, reject) => {
+      http.get({ host: '127.0.0.1', port, path }, (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (d: string) => (text += d));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) }));
+      }).on('error', reject);
+    });
+  const encoded = 'the path must not contain an encoded slash or backslash (%2F, %5C)';
+  const cases: Array<[string, string]> = [
+    ['/echo/..%2Fadmin', encoded],
+    ['/echo/..%2fadmin', encoded],
+    ['/echo/..%5Cadmin', encoded],
+    ['/echo/..%5cadmin', encoded],
+    ['/pay/x%2F..%2F..%2Fsecret/y', encoded],
+    ['/echo/..\\admin', 'the path must not contain a backslash'],
+  ];
+  for (const [path, description] of cases) {
+    const res = await raw(path);
+    assert.equal(res.status, 400, path);
+    assert.deepEqual(res.body, { error: 'invalid_request', error_description: description, field: 'path' }, path);
+  }
+  const fine = await raw('/echo/a%20b?next=%2Fhome');
+  assert.equal(fine.status, 200, 'other escapes in the path, and any in the query, still pass');
+  assert.equal(fine.body.url, '/echo/a%20b?next=%2Fhome');
+});
+
 test('the hot path sends no database query: the route table is served from memory', async () => {
   // The L402 purger's periodic sweep is the only other query source in these apps; keep it out of the window.
   for (const app of [satgate, trusting]) await app.app.get(ChallengePurger).onApplicationShutdown();

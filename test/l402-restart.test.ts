@@ -90,3 +90,29 @@ it('unpaid challenges are purged after invoice expiry plus grace; paid ones (eve
   const purgedToken = await request(`${app.url}/demo/paid`, l402Header(unpaid.body.macaroon, '00'.repeat(32)));
   assert.equal(purgedToken.body.reason, 'bad_preimage');
 });
+
+it('one purge round clears every expired unpaid challenge, however many batches that takes', async () => {
+  const hashes: string[] = [];
+  let expiresAt = 0;
+  for (let i = 0; i < 5; i++) {
+    const res = await request(`${app.url}/demo/paid`);
+    assert.equal(res.status, 402);
+    expiresAt = Math.max(expiresAt, Date.parse(res.body.expires_at));
+    hashes.push((await query<{ payment_hash: string }>('SELECT payment_hash FROM l402_invoices WHERE payment_request = $1', [res.body.invoice]))[0].payment_hash);
+  }
+  // Everything still open is expired by then (the earlier refusal above issued one more challenge).
+  const open = Number((await query<{ n: string }>("SELECT count(*) AS n FROM l402_invoices WHERE state = 'open'"))[0].n);
+  assert.ok(open >= 5, String(open));
+  const defaults = L402_DEFAULTS as { purgeBatch: number };
+  const batch = defaults.purgeBatch;
+  defaults.purgeBatch = 2; // at least three batches in one round
+  try {
+    const result = await app.app.get(ChallengePurger).purgeExpired(new Date(expiresAt + L402_DEFAULTS.purgeGraceSeconds * 1000 + 1000));
+    assert.deepEqual(result, { purged: open, settled: 0 });
+  } finally {
+    defaults.purgeBatch = batch;
+  }
+  assert.deepEqual(await query('SELECT payment_hash FROM l402_invoices WHERE payment_hash = ANY($1)', [hashes]), []);
+  assert.deepEqual(await query('SELECT token_id FROM l402_root_keys WHERE payment_hash = ANY($1)', [hashes]), []);
+  assert.deepEqual(await query("SELECT payment_hash FROM l402_invoices WHERE state = 'open'"), [], 'nothing left for the next round');
+});

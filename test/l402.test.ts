@@ -24,7 +24,7 @@ import {
 } from '../src/core/l402';
 import { databaseQueryCount } from '../src/database/query-counter';
 import { ChallengePurger } from '../src/l402/challenge.purger';
-import { L402_CLOCK } from '../src/l402/l402.constants';
+import { L402_CLOCK, L402_DEFAULTS } from '../src/l402/l402.constants';
 import { L402PricingRegistry } from '../src/l402/pricing.registry';
 import { adminHeaders } from './support/app';
 import { query, resetDatabase } from './support/database';
@@ -318,6 +318,26 @@ describe('admin listings', () => {
     }
   });
 
+  it('offsets and limits out of range are a 400 naming the field on both listings, never a database error', async () => {
+    const cases: Array<[string, string]> = [
+      ['offset=1000000001', 'offset'],
+      ['offset=1e30', 'offset'],
+      ['offset=99999999999999999999', 'offset'],
+      ['limit=1e30', 'limit'],
+      ['limit=abc', 'limit'],
+    ];
+    for (const listing of ['l402', 'invoices']) {
+      for (const [q, field] of cases) {
+        const res = await request(`${app.url}/admin/${listing}?${q}`, adminHeaders);
+        assert.equal(res.status, 400, `${listing}?${q}: ${JSON.stringify(res.body)}`);
+        assert.deepEqual([res.body.error, res.body.field], ['invalid_request', field], `${listing}?${q}`);
+      }
+      const last = await request(`${app.url}/admin/${listing}?offset=1000000000`, adminHeaders);
+      assert.equal(last.status, 200, 'the largest offset is accepted');
+      assert.deepEqual([last.body.items, last.body.offset], [[], 1_000_000_000]);
+    }
+  });
+
   it('GET /admin/invoices lists the challenges\' invoices, paged and filterable by state', async () => {
     assert.equal((await request(`${app.url}/admin/invoices`)).status, 401);
     const settled = await request(`${app.url}/admin/invoices?state=settled`, adminHeaders);
@@ -408,6 +428,72 @@ describe('issuing', () => {
     );
   });
 
+  it('an unbound token with a client-appended oauth_grant caveat is refused, and names no grant to re-challenge for', async () => {
+    const authority = app.app.get<L402Authority>(L402_AUTHORITY);
+    const requirement = { price: 1, service: 'shared', lifetime: 60 };
+    const denied = await authority.challenge(requirement, 'missing', fakeRequest());
+    const mac = macaroonFromBase64(String(denied.body.macaroon));
+    const secret = await fx.nodePreimage(decodeIdentifier(mac.identifier).paymentHash.toString('hex'));
+    // The attacker's own paid token, extended with a victim's grant id (visible in any bound challenge).
+    const forged = encodeMacaroon(addFirstPartyCaveat(mac, 'oauth_grant=victim-grant')).toString('base64');
+    await assert.rejects(
+      authority.verify({ form: 'authorization', value: `${forged}:${secret}` }, requirement, fakeRequest()),
+      (e: unknown) => e instanceof L402Rejected && e.reason === 'caveat_failed' && e.oauthGrant === undefined,
+    );
+    await assert.rejects(
+      authority.verify({ form: 'authorization', value: `${forged}:${secret}` }, { ...requirement, service: 'elsewhere' }, fakeRequest()),
+      (e: unknown) => e instanceof L402Rejected && e.reason === 'wrong_service' && e.oauthGrant === undefined,
+      'a re-challenge is never bound to a grant read from caveats',
+    );
+    const honest = await authority.verify({ form: 'authorization', value: `${denied.body.macaroon}:${secret}` }, requirement, fakeRequest());
+    assert.equal(honest.oauthGrant, undefined, 'the unextended token stays unbound');
+  });
+
+  it('the binding is the grant stored at minting: an oauth_grant caveat without a stored grant, or naming another, fails', async () => {
+    const authority = app.app.get<L402Authority>(L402_AUTHORITY);
+    const requirement = { price: 1, service: 'bound', lifetime: 60 };
+    const denied = await authority.challenge(requirement, 'missing', fakeRequest(), { oauthGrant: 'grant-777' });
+    const mac = macaroonFromBase64(String(denied.body.macaroon));
+    const [row] = await query<{ oauth_grant: string | null }>('SELECT oauth_grant FROM l402_root_keys WHERE id_hash = $1', [
+      identifierHash(mac.identifier).toString('hex'),
+    ]);
+    assert.equal(row.oauth_grant, 'grant-777', 'the issuer stores the grant with the root key');
+    const secret = await fx.nodePreimage(decodeIdentifier(mac.identifier).paymentHash.toString('hex'));
+    const rebound = encodeMacaroon(addFirstPartyCaveat(mac, 'oauth_grant=grant-888')).toString('base64');
+    await assert.rejects(
+      authority.verify({ form: 'authorization', value: `${rebound}:${secret}` }, requirement, fakeRequest()),
+      (e: unknown) => e instanceof L402Rejected && e.reason === 'caveat_failed' && e.oauthGrant === 'grant-777',
+    );
+
+    // A token minted (outside the issuer) with the caveat but stored without a grant is not bound by it.
+    const { preimage: p, paymentHash } = randomPreimage();
+    const rootKey = newRootKey();
+    const tokenId = randomTokenId();
+    const minted = mintL402({ rootKey, paymentHash, tokenId, service: 'bound', tier: 0, oauthGrant: 'grant-999' });
+    await insertRootKey({ idHash: minted.idHash, rootKey, paymentHash, tokenId, service: 'bound' });
+    await assert.rejects(
+      authority.verify({ form: 'authorization', value: `${minted.macaroonBase64}:${p.toString('hex')}` }, requirement, fakeRequest()),
+      (e: unknown) => e instanceof L402Rejected && e.reason === 'caveat_failed' && e.oauthGrant === undefined,
+    );
+  });
+
+  it('a requirement the core cannot mint fails before the node creates an invoice', async () => {
+    const authority = app.app.get<L402Authority>(L402_AUTHORITY);
+    const before = await fx.nodeInvoiceCount();
+    const dbBefore = (await query<{ n: string }>('SELECT count(*) AS n FROM l402_invoices'))[0].n;
+    for (const requirement of [
+      { price: 1, service: 'demo', tier: 256 },
+      { price: 1, service: 'demo', tier: -1 },
+      { price: 1, service: 'bad name' },
+      { price: 1, service: 'demo', capabilities: ['a,b'] },
+      { price: 1, service: 'demo', lifetime: 0 },
+    ]) {
+      await assert.rejects(authority.challenge(requirement, 'missing', fakeRequest()), /L402 (requirement cannot be minted|lifetime)/, JSON.stringify(requirement));
+    }
+    assert.equal(await fx.nodeInvoiceCount(), before, 'no orphan invoice on the node');
+    assert.equal((await query<{ n: string }>('SELECT count(*) AS n FROM l402_invoices'))[0].n, dbBefore);
+  });
+
   it('the banner walks through the 402, paying the invoice and the L402 retry', async () => {
     const sections = await app.app.get(BannerService).render();
     const section = sections.find((s) => s.title === 'L402 paywall');
@@ -422,6 +508,38 @@ describe('issuing', () => {
       '3. Retry with the macaroon and the preimage',
       `   curl -H "Authorization: L402 <macaroon>:<preimage>" ${paidUrl}`,
     ]);
+  });
+});
+
+describe('challenge flood', () => {
+  it(`a client IP gets ${L402_DEFAULTS.challengesPerIp} fresh challenges per window, then 429 with Retry-After and no invoice`, async () => {
+    // Its own instance (a fresh limiter), behind a trusted proxy so the test can speak for several clients.
+    const flooded = await fx.startApp({ TRUST_PROXY: 'true' });
+    const url = `${flooded.url}/demo/paid`;
+    const from = (ip: string, headers: Record<string, string> = {}) => ({ 'x-forwarded-for': ip, ...headers });
+    const bought = await request(url, from('203.0.113.7'));
+    assert.equal(bought.status, 402);
+    const paid = await fx.pay(bought.body.invoice);
+    const nodeBefore = await fx.nodeInvoiceCount();
+    for (let i = 1; i < L402_DEFAULTS.challengesPerIp; i++) {
+      const res = await request(url, from('203.0.113.7'));
+      assert.equal(res.status, 402, `challenge ${i + 1}`);
+    }
+    assert.equal(await fx.nodeInvoiceCount(), nodeBefore + L402_DEFAULTS.challengesPerIp - 1);
+
+    for (const headers of [{}, l402Header(bought.body.macaroon, '00'.repeat(32))]) {
+      const res = await request(url, from('203.0.113.7', headers));
+      assert.equal(res.status, 429, JSON.stringify(res.body));
+      assert.deepEqual(res.body, { error: 'too_many_requests' });
+      const retryAfter = Number(res.headers.get('retry-after')?.[0]);
+      assert.ok(Number.isInteger(retryAfter) && retryAfter >= 1 && retryAfter <= L402_DEFAULTS.challengeWindowMs / 1000, String(retryAfter));
+      assert.equal(res.headers.get('www-authenticate'), undefined, 'no challenge');
+    }
+    assert.equal(await fx.nodeInvoiceCount(), nodeBefore + L402_DEFAULTS.challengesPerIp - 1, 'the 429s created no invoice');
+
+    const ok = await request(url, from('203.0.113.7', l402Header(bought.body.macaroon, paid)));
+    assert.equal(ok.status, 200, 'using a paid token is never limited');
+    assert.equal((await request(url, from('203.0.113.8'))).status, 402, 'another client is unaffected');
   });
 });
 

@@ -12,6 +12,7 @@ import {
   Min,
 } from 'class-validator';
 import { toDef, type GatewayRouteEntity } from './gateway-route.entity';
+import { MAX_ROUTE_LIFETIME_SECONDS, MAX_ROUTE_PRICE_SATS, MAX_ROUTE_TIER } from './route-rules';
 import { ROUTE_METHODS, ROUTE_MODES, RouteMode, type GatewayRouteDef } from './route-table';
 
 /**
@@ -68,13 +69,14 @@ export class GatewayRouteCreateDto {
   @IsOptional()
   @IsInt()
   @Min(1)
-  @Max(100_000_000)
+  @Max(MAX_ROUTE_PRICE_SATS)
   price?: number | null;
 
-  @ApiPropertyOptional({ example: 3600, description: 'L402 lifetime in seconds', nullable: true })
+  @ApiPropertyOptional({ example: 3600, description: 'L402 lifetime in seconds (at most 10 years)', nullable: true })
   @IsOptional()
   @IsInt()
   @Min(1)
+  @Max(MAX_ROUTE_LIFETIME_SECONDS)
   lifetime?: number | null;
 
   @ApiPropertyOptional({ nullable: true })
@@ -83,10 +85,11 @@ export class GatewayRouteCreateDto {
   @MaxLength(64)
   service?: string | null;
 
-  @ApiPropertyOptional({ nullable: true })
+  @ApiPropertyOptional({ nullable: true, description: 'L402 service tier, 0..255' })
   @IsOptional()
   @IsInt()
   @Min(0)
+  @Max(MAX_ROUTE_TIER)
   tier?: number | null;
 
   @ApiPropertyOptional({ example: ['read'] })
@@ -99,6 +102,7 @@ export class GatewayRouteCreateDto {
   @ApiPropertyOptional({ nullable: true })
   @IsOptional()
   @IsString()
+  @MaxLength(64)
   capability?: string | null;
 
   @ApiPropertyOptional({ example: 5000, description: 'Origin timeout in ms (default 30000)', nullable: true })

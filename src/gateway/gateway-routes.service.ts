@@ -3,7 +3,7 @@ import { InvalidationBus } from '../database/invalidation.bus';
 import type { GatewayRouteCreateDto, GatewayRouteUpdateDto } from './gateway-route.dto';
 import type { GatewayRouteEntity } from './gateway-route.entity';
 import { GatewayRouteFields, GatewayRoutesRepository } from './gateway-routes.repository';
-import { checkRoute } from './route-rules';
+import { checkRoute, ROUTE_NAME_PATTERN } from './route-rules';
 import { ROUTES_TOPIC, RouteTableService } from './route-table.service';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -25,9 +25,16 @@ export class GatewayRoutesService {
     return this.repository.listInOrder();
   }
 
-  /** By id, or by name (handier for curl). */
+  /**
+   * By id, or by name (handier for curl). Anything that is neither a UUID nor a valid route name cannot name
+   * a route and is answered 404 without a query: arbitrary path bytes (NUL, invalid UTF-8, 10 kB) never
+   * reach Postgres, which would refuse some of them with an error instead of "no such row".
+   */
   async get(idOrName: string): Promise<GatewayRouteEntity> {
-    const found = UUID.test(idOrName) ? await this.repository.findById(idOrName) : await this.repository.findByName(idOrName);
+    let found: GatewayRouteEntity | null = null;
+    if (UUID.test(idOrName)) found = await this.repository.findById(idOrName);
+    else if (ROUTE_NAME_PATTERN.test(idOrName)) found = await this.repository.findByName(idOrName);
+    else throw new NotFoundException('no gateway route with this id or name');
     if (!found) throw new NotFoundException(`no gateway route ${idOrName}`);
     return found;
   }

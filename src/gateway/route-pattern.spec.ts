@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { applyRewrite, checkRewrite, compilePattern, hasDotSegment, matchPattern } from './route-pattern';
+import { applyRewrite, checkRewrite, compilePattern, hasDotSegment, matchPattern, pathProblem } from './route-pattern';
 
 test('a parameter binds exactly one raw segment', () => {
   const p = compilePattern('/invoices/:payment_hash');
@@ -62,4 +62,13 @@ test('dot segments are detected literally and percent-encoded', () => {
   assert.equal(hasDotSegment('/v1/..'), true);
   assert.equal(hasDotSegment('/v1/a..b/file.json'), false);
   assert.equal(hasDotSegment('/v1/quote'), false);
+});
+
+test('encoded slashes and backslashes and raw backslashes are path problems; plain paths are not', () => {
+  for (const path of ['/a%2Fb', '/a%2fb', '/a%5Cb', '/a%5cb']) {
+    assert.equal(pathProblem(path), 'the path must not contain an encoded slash or backslash (%2F, %5C)', path);
+  }
+  assert.equal(pathProblem('/a\\b'), 'the path must not contain a backslash');
+  assert.equal(pathProblem('/a/../b'), 'the path must not contain "." or ".." segments');
+  for (const path of ['/a/b', '/a%20b', '/a%252Fb', '/file.json', '/']) assert.equal(pathProblem(path), undefined, path);
 });

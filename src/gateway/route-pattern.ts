@@ -135,7 +135,7 @@ const ENCODED_SEPARATOR = /%(?:2f|5c)/i;
  * Why a raw request path must not be forwarded, or undefined when it may. Refused: `.`/`..` segments
  * (literal or encoded), an encoded slash or backslash (`%2F`, `%5C`) and a raw backslash. Patterns match
  * the still-encoded path, so `/v1/*` matches `/v1/..%2Fadmin` or `/v1/x%5C..%5Cadmin`; an origin that
- * decodes separators (or treats `\` as `/`, as many Windows and some Node servers do) would then serve a
+ * decodes separators (or treats `\` as `/`, as WHATWG URL parsing does for http URLs) would then serve a
  * path outside the route's prefix. No legitimate client of a prefix-routed API needs either.
  */
 export function pathProblem(path: string): string | undefined {

@@ -10,6 +10,13 @@ export const ROUTE_NAME_PATTERN = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 const CAVEAT_TOKEN = /^[A-Za-z0-9._-]{1,64}$/;
 const HOST_PATTERN = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*(?::\d{1,5})?$/;
 
+/** Highest price of a route's L402, in sats (1 BTC); the column is int4. */
+export const MAX_ROUTE_PRICE_SATS = 100_000_000;
+/** Longest L402 lifetime a route may set: 10 years in seconds (fits the int4 column and a unix-seconds caveat). */
+export const MAX_ROUTE_LIFETIME_SECONDS = 10 * 365 * 24 * 3600;
+/** Highest service tier: aperture's tiers are uint8, and the core mints and parses no more. */
+export const MAX_ROUTE_TIER = 255;
+
 const L402_MODES = new Set(['l402', 'both', 'either']);
 const OAUTH_MODES = new Set(['oauth', 'both', 'either']);
 
@@ -65,6 +72,11 @@ function checkPolicy(def: Omit<GatewayRouteDef, 'id'>): void {
   const bad = def.scopes.find((s) => !isScopeToken(s));
   if (bad !== undefined) throw new InvalidInput('scopes', `"${bad}" is not a valid scope`);
   if (needsL402 && def.price === null) throw new InvalidInput('price', `mode ${def.mode} needs a price in satoshis`);
+  // The DTO checks these too; repeated here so no path (a merged PATCH, a seeder) can store a route whose
+  // challenge would fail when minted.
+  checkWhole('price', def.price, 1, MAX_ROUTE_PRICE_SATS);
+  checkWhole('lifetime', def.lifetime, 1, MAX_ROUTE_LIFETIME_SECONDS);
+  checkWhole('tier', def.tier, 0, MAX_ROUTE_TIER);
   const l402Fields = ['price', 'lifetime', 'tier', 'capability'] as const;
   if (!needsL402) {
     const stray = l402Fields.find((f) => def[f] !== null) ?? (def.capabilities.length ? 'capabilities' : undefined);
@@ -77,5 +89,12 @@ function checkPolicy(def: Omit<GatewayRouteDef, 'id'>): void {
   if (badCap !== undefined) throw new InvalidInput('capabilities', `"${badCap}" is not a valid capability`);
   if (def.capability !== null && !def.capabilities.includes(def.capability)) {
     throw new InvalidInput('capability', 'capability must be one of the capabilities the token is minted with');
+  }
+}
+
+function checkWhole(field: string, value: number | null, min: number, max: number): void {
+  if (value === null) return;
+  if (!Number.isSafeInteger(value) || value < min || value > max) {
+    throw new InvalidInput(field, `${field} must be a whole number from ${min} to ${max}`);
   }
 }

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
 import { ModulesContainer } from '@nestjs/core';
 import { PATH_METADATA } from '@nestjs/common/constants';
 import { SATGATE_RUNTIME } from '../bootstrap/runtime.module';
@@ -13,17 +13,28 @@ import { RouteTable } from './route-table';
 /** InvalidationBus topic: any change to `gateway_routes` (the key is the route id, or `*`). */
 export const ROUTES_TOPIC = 'gateway-routes';
 
+/** Delay before retrying a failed reload; doubles on each further failure up to RELOAD_RETRY_MAX_MS. */
+export const RELOAD_RETRY_MIN_MS = 250;
+/** Longest wait between reload attempts while the database keeps failing. */
+export const RELOAD_RETRY_MAX_MS = 30_000;
+
 /**
  * Holds the compiled route table in memory so the hot path never queries the database, and rebuilds it when
  * the InvalidationBus says the table changed — here at once, on other instances within the bus's delay.
- * Rebuilds are coalesced: however many changes arrive during one load, one more load follows.
+ * Rebuilds are coalesced: however many changes arrive during one load, one more load follows. The bus
+ * delivers INVALIDATE_ALL (`*`) after it lost its LISTEN connection; any key reloads the whole table.
+ * A failed reload keeps the previous table and is retried with backoff until one succeeds: the change that
+ * triggered it will not be announced again, so waiting for the next change could serve a stale table forever.
  */
 @Injectable()
-export class RouteTableService {
+export class RouteTableService implements OnModuleDestroy {
   private table: RouteTable;
   private reservedPaths: ReservedPaths = new ReservedPaths();
   private loading: Promise<void> | undefined;
   private stale = false;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private retryDelayMs = RELOAD_RETRY_MIN_MS;
+  private stopped = false;
 
   constructor(
     private readonly repository: GatewayRoutesRepository,
@@ -65,20 +76,42 @@ export class RouteTableService {
     return this.loading ?? Promise.resolve();
   }
 
+  /** Stops retrying (app shutdown). */
+  onModuleDestroy(): void {
+    this.stopped = true;
+    clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
+  }
+
   private async loadLoop(): Promise<void> {
     do {
       this.stale = false;
       try {
         const rows = await this.repository.listInOrder();
         this.table = new RouteTable(rows.map(toDef), this.reservedPaths, this.runtime.demoOriginUrl);
+        this.retryDelayMs = RELOAD_RETRY_MIN_MS;
+        clearTimeout(this.retryTimer);
+        this.retryTimer = undefined;
       } catch (err) {
-        // Keep serving the previous table; the next change (or restart) retries.
-        logger.error({ err: (err as Error).message }, 'gateway route table reload failed');
+        // Keep serving the previous table, and try again later.
+        logger.error({ err: (err as Error).message, retryInMs: this.retryDelayMs }, 'gateway route table reload failed');
+        this.scheduleRetry();
       }
     } while (this.stale);
   }
-}
 
+  private scheduleRetry(): void {
+    if (this.retryTimer || this.stopped) return;
+    const delay = this.retryDelayMs;
+    this.retryDelayMs = Math.min(delay * 2, RELOAD_RETRY_MAX_MS);
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      void this.invalidate();
+    }, delay);
+    // A pending retry must not keep a process alive that is otherwise done.
+    this.retryTimer.unref?.();
+  }
+}
 
 /** First path segment of every controller route in the app (controller prefix, or the handler's own path). */
 function controllerFirstSegments(modules: ModulesContainer): string[] {

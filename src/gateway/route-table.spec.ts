@@ -59,6 +59,19 @@ test("satgate's own prefixes never reach a route, whatever its pattern", () => {
   assert.equal(matched(table, 'GET', '/v1/../x'), 'bad_path');
 });
 
+test('paths that could leave a route prefix at a decoding origin are refused with the reason', () => {
+  const table = new RouteTable([def({ name: 'v1', path: '/v1/*' })], new ReservedPaths());
+  const reason = (path: string) => {
+    const m = table.match('GET', 'h', 'h', path);
+    return m.kind === 'bad_path' ? m.reason : m.kind;
+  };
+  for (const path of ['/v1/..%2Fadmin', '/v1/..%2fadmin', '/v1/a%2Fb']) assert.match(reason(path), /encoded slash or backslash \(%2F, %5C\)/, path);
+  for (const path of ['/v1/..%5Cadmin', '/v1/..%5cadmin']) assert.match(reason(path), /encoded slash or backslash/, path);
+  for (const path of ['/v1/..\\admin', '/v1/a\\b']) assert.equal(reason(path), 'the path must not contain a backslash', path);
+  assert.equal(reason('/v1/%2e%2e/admin'), 'the path must not contain "." or ".." segments');
+  assert.equal(reason('/v1/a%20b/%41'), 'route', 'other escapes are fine');
+});
+
 test('a disabled route still matches (the gateway answers 404 for it) so a later catch-all cannot serve its path', () => {
   const table = new RouteTable([def({ name: 'off', path: '/pay', enabled: false }), def({ name: 'all', path: '/*', position: 1 })], new ReservedPaths());
   const m = table.match('GET', 'h', 'h', '/pay');

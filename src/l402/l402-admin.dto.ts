@@ -2,19 +2,26 @@ import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import type { L402InvoiceState } from './invoice.entity';
 
-/** Paging of the admin listings: newest first, `limit` (1..200, default 50) from `offset` (default 0). */
+/** Highest `offset` of the admin listings: far beyond any real table, and well inside Postgres' bigint. */
+export const MAX_PAGE_OFFSET = 1_000_000_000;
+
+/**
+ * Paging of the admin listings: newest first, `limit` (1..200, default 50) from `offset` (0..1e9, default 0).
+ * Both bounded so a typo (or `offset=1e30`) is a 400 naming the field, never a query Postgres refuses.
+ */
 export class AdminPageDto {
   @IsOptional()
   @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
+  @IsInt({ message: 'limit must be a whole number from 1 to 200' })
+  @Min(1, { message: 'limit must be a whole number from 1 to 200' })
+  @Max(200, { message: 'limit must be a whole number from 1 to 200' })
   limit?: number;
 
   @IsOptional()
   @Type(() => Number)
-  @IsInt()
-  @Min(0)
+  @IsInt({ message: `offset must be a whole number from 0 to ${MAX_PAGE_OFFSET}` })
+  @Min(0, { message: `offset must be a whole number from 0 to ${MAX_PAGE_OFFSET}` })
+  @Max(MAX_PAGE_OFFSET, { message: `offset must be a whole number from 0 to ${MAX_PAGE_OFFSET}` })
   offset?: number;
 }
 
