@@ -5,7 +5,8 @@ import { BannerService } from '../src/bootstrap/banner.sections';
 import { demoPassword } from '../src/accounts/demo-account.seeder';
 import { adminHeaders, startTestApp, TEST_ADMIN_TOKEN } from './support/app';
 import { query, resetDatabase } from './support/database';
-import { adminPost, createAccount, errorOf, FormClient, signInAtLogin } from './login.helpers';
+import { adminPost, createAccount, errorOf, FormClient, signInAndApprove, signInAtLogin } from './login.helpers';
+import { advanceClock, basic, postForm, registerClient } from './oauth.helpers';
 
 let satgate: RunningSatgate;
 let url: string;
@@ -137,6 +138,54 @@ test('resetting a password: the old one stops working, the new one works, sessio
   const short = await adminPost(url, `/admin/accounts/${erin.id}/password`, { password: 'short' });
   assert.equal(short.status, 400);
   assert.equal(((await short.json()) as { field: string }).field, 'password');
+});
+
+test('a disabled local account gets no tokens at code exchange or refresh, even if its grants were not revoked yet', async () => {
+  const REDIRECT = 'https://accounts-app.example.com/cb';
+  const client = await registerClient(url, { name: 'Accounts App', domain: REDIRECT });
+  const walter = await createAccount(url, 'walter', 'walter-password-1');
+  const q = new URLSearchParams({ client_id: client.clientId, response_type: 'code', redirect_uri: REDIRECT, scope: 'balance:read' }).toString();
+  const auth = { authorization: basic(client.clientId, client.clientSecret) };
+  const browser = new FormClient(url);
+  const code = new URL(await signInAndApprove(browser, q, 'walter', 'walter-password-1')).searchParams.get('code')!;
+  const first = await postForm(url, '/oauth/token', { grant_type: 'authorization_code', code, redirect_uri: REDIRECT }, auth);
+  assert.equal(first.status, 200);
+  const { refresh_token } = (await first.json()) as { refresh_token: string };
+  const again = await browser.get(`/login/authorize?${q}`);
+  assert.equal(again.status, 302, 'consent skipped: the grant covers the scope');
+  const pending = new URL(again.headers.get('location')!).searchParams.get('code')!;
+
+  // The account is disabled behind the event handlers' back (as if a code exchange raced the disable).
+  await query('UPDATE local_accounts SET disabled_at = now() WHERE id = $1', [walter.id]);
+  const exchanged = await postForm(url, '/oauth/token', { grant_type: 'authorization_code', code: pending, redirect_uri: REDIRECT }, auth);
+  assert.equal(exchanged.status, 400);
+  assert.deepEqual(await exchanged.json(), { error: 'invalid_grant', error_description: 'the account that authorized this code is disabled' });
+  const refreshed = await postForm(url, '/oauth/token', { grant_type: 'refresh_token', refresh_token }, auth);
+  assert.equal(refreshed.status, 400);
+  assert.deepEqual(await refreshed.json(), { error: 'invalid_grant', error_description: 'the account that authorized this refresh token is disabled' });
+  const grants = await query<{ revoked_reason: string | null }>('SELECT revoked_reason FROM oauth_grants WHERE user_id = $1', [`local:${walter.id}`]);
+  assert.deepEqual(grants, [{ revoked_reason: 'account_disabled' }], 'the grant that slipped past is revoked now');
+
+  await query('UPDATE local_accounts SET disabled_at = NULL WHERE id = $1', [walter.id]);
+});
+
+test('account times come from the injected OAuth clock', async () => {
+  const victor = await createAccount(url, 'victor', 'victor-password-1');
+  const tenDays = 10 * 24 * 3600;
+  const restore = advanceClock(satgate, tenDays);
+  try {
+    const disabled = (await (await adminPost(url, `/admin/accounts/${victor.id}/disable`)).json()) as { disabledAt: string };
+    const reset = (await (await adminPost(url, `/admin/accounts/${victor.id}/password`, { password: 'victor-password-2' })).json()) as { passwordChangedAt: string };
+    const expected = Date.now() + tenDays * 1000;
+    for (const at of [disabled.disabledAt, reset.passwordChangedAt]) {
+      assert.ok(Math.abs(Date.parse(at) - expected) < 60_000, `${at} is ten days ahead, by the OAuth clock`);
+    }
+    const created = await createAccount(url, 'wendy', 'wendy-password-1');
+    const [row] = await query<{ password_changed_at: Date }>('SELECT password_changed_at FROM local_accounts WHERE id = $1', [created.id]);
+    assert.ok(Math.abs(row.password_changed_at.getTime() - expected) < 60_000);
+  } finally {
+    restore();
+  }
 });
 
 test('demo mode seeds `demo` with a password that survives restarts and is shown in the banner', async () => {

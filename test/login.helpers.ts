@@ -81,3 +81,23 @@ export function adminPost(url: string, path: string, body?: unknown): Promise<Re
     body: body === undefined ? undefined : JSON.stringify(body),
   });
 }
+
+/**
+ * Signs in on the authorization page for `query` and approves on the consent page; returns the final Location
+ * (the app's redirect URI with `code` or `error`).
+ */
+export async function signInAndApprove(browser: FormClient, query: string, username: string, password: string): Promise<string> {
+  const page = await browser.get(`/login/authorize?${query}`);
+  const signedIn = await browser.post('/login/authorize', { csrf: csrfOf(await page.text()), action: 'sign_in', request: query, username, password });
+  assert.equal(signedIn.status, 303, 'signed in');
+  return approveAgain(browser, query);
+}
+
+/** With a session: opens the authorization page, expects the consent page (200) and approves; returns the Location. */
+export async function approveAgain(browser: FormClient, query: string): Promise<string> {
+  const consent = await browser.get(`/login/authorize?${query}`);
+  assert.equal(consent.status, 200, 'the consent page');
+  const approved = await browser.post('/login/authorize', { csrf: csrfOf(await consent.text()), action: 'approve', request: query });
+  assert.equal(approved.status, 303);
+  return approved.headers.get('location')!;
+}

@@ -80,6 +80,41 @@ test('bad client input is a 400 naming the field', async () => {
   }
 });
 
+test('null is a 400 naming the field (only scopes may be null); names are trimmed before they are checked', async () => {
+  const blank = await admin('POST', '/admin/clients', { name: '   ', domain: 'https://blank.example.com/cb' });
+  assert.equal(blank.status, 400);
+  assert.equal(((await blank.json()) as { field: string }).field, 'name');
+  for (const field of ['url', 'imageUrl', 'public', 'redirectUris', 'scopes']) {
+    const res = await admin('POST', '/admin/clients', { name: 'x', domain: 'https://x.example.com/cb', [field]: null });
+    assert.equal(res.status, 400, `POST ${field}: null`);
+    assert.equal(((await res.json()) as { field: string }).field, field);
+  }
+
+  const created = await admin('POST', '/admin/clients', { name: '  Spaced app  ', domain: 'https://nulls.example.com/cb', scopes: ['balance:read'] });
+  assert.equal(created.status, 201);
+  const client = (await created.json()) as { clientId: string; name: string };
+  assert.equal(client.name, 'Spaced app');
+  const before = await (await admin('GET', `/admin/clients/${client.clientId}`)).json();
+  for (const field of ['name', 'domain', 'url', 'imageUrl', 'public', 'redirectUris']) {
+    const res = await admin('PUT', `/admin/clients/${client.clientId}`, { [field]: null });
+    assert.equal(res.status, 400, `PUT ${field}: null`);
+    const err = (await res.json()) as { error: string; field: string; error_description: string };
+    assert.equal(err.error, 'invalid_request');
+    assert.equal(err.field, field);
+    assert.match(err.error_description, new RegExp(`^${field} `));
+  }
+  const blankName = await admin('PUT', `/admin/clients/${client.clientId}`, { name: ' \t ' });
+  assert.equal(blankName.status, 400);
+  assert.equal(((await blankName.json()) as { field: string }).field, 'name');
+  assert.deepEqual(await (await admin('GET', `/admin/clients/${client.clientId}`)).json(), before, 'nothing changed');
+
+  const reset = await admin('PUT', `/admin/clients/${client.clientId}`, { scopes: null, name: ' Renamed ' });
+  assert.equal(reset.status, 200);
+  const updated = (await reset.json()) as { name: string; scopes: string[] };
+  assert.equal(updated.name, 'Renamed');
+  assert.deepEqual(updated.scopes, ALL_SCOPES, 'scopes: null restores the default');
+});
+
 test('PUT updates metadata; narrowing scopes takes them from live (even cached) tokens at once', async () => {
   const client = await registerClient(url, { domain: 'https://narrow.example.com/cb' });
   const tokens = await exchangeCode(url, client, await obtainCode(url, client, { scope: 'account:read balance:read' }));

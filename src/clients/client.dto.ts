@@ -11,7 +11,7 @@ import { ArrayMaxSize, IsArray, IsBoolean, IsDefined, IsNotEmpty, IsOptional, Is
 function OptionalNotNull(): PropertyDecorator {
   return applyDecorators(
     ValidateIf((_object, value) => value !== undefined),
-    IsDefined({ message: '$property must not be null; leave it out to keep the current value' }),
+    IsDefined({ message: '$property must not be null (leave it out instead)' }),
   );
 }
 

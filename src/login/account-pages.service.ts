@@ -4,7 +4,7 @@ import { logger } from '../common/logger';
 import { AUTHORIZATION_FLOW, AuthorizationFlowPort } from './authorization-flow.port';
 import { BrowserRequest, BrowserSessions } from './browser.sessions';
 import { csrfRefused } from './login-flow.service';
-import { authorizePageUrl, LOGIN_PATHS } from './login.paths';
+import { authorizePageUrl, LOGIN_PATHS, MAX_AUTHORIZATION_QUERY_LENGTH } from './login.paths';
 import { page, PageResult, redirect } from './page.result';
 import { renderConnectedAppsPage } from './pages/connected-apps.page';
 import { renderSignInPage } from './pages/sign-in.page';
@@ -70,12 +70,16 @@ export class AccountPagesService {
     return redirect(303, `${LOGIN_PATHS.apps}?revoked=1`, ctx.setCookies);
   }
 
-  /** POST /login/logout: ends the session; back to the authorization request when one is given. */
+  /**
+   * POST /login/logout: ends the session; back to the authorization request when one is given (re-encoded,
+   * so whatever the field holds makes a valid Location; an oversized one is dropped).
+   */
   async logout(req: BrowserRequest, now: Date): Promise<PageResult> {
     const ctx = await this.browser.open(req, now);
     if (this.browser.csrfFailure(req)) return csrfRefused(ctx);
     await this.browser.signOut(ctx);
     const request = typeof req.body.request === 'string' ? req.body.request : undefined;
-    return redirect(303, request !== undefined ? authorizePageUrl(request) : LOGIN_PATHS.signIn, ctx.setCookies);
+    const back = request !== undefined && request.length <= MAX_AUTHORIZATION_QUERY_LENGTH ? authorizePageUrl(request) : LOGIN_PATHS.signIn;
+    return redirect(303, back, ctx.setCookies);
   }
 }

@@ -111,6 +111,17 @@ test('an unknown client or redirect URI is an error page; other errors go back t
   assert.equal(p.status, 303, 'after a POST the redirect is a 303');
 });
 
+test('an authorization request longer than 16 KiB is an error page, never validated, echoed or redirected', async () => {
+  const { port, calls } = fakePort();
+  const huge = `client_id=c1&junk=${'x'.repeat(16 * 1024)}`;
+  const r = await new LoginFlowService(port, fakeBrowser({ signedIn: true }), fakeSignIn(ok)).submit(post({ action: 'approve', request: huge }), now);
+  assert.equal(r.status, 400);
+  assert.equal(r.location, undefined);
+  assert.match(r.html!, /The authorization request is too long/);
+  assert.ok(r.html!.length < 5000);
+  assert.deepEqual(calls, []);
+});
+
 test('a form post with a bad CSRF token is refused with 403 before anything else happens', async () => {
   const { port, calls } = fakePort();
   const r = await new LoginFlowService(port, fakeBrowser({ csrfOk: false }), fakeSignIn(ok)).submit(post({ action: 'approve', request: 'client_id=c1' }), now);

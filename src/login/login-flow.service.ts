@@ -9,7 +9,7 @@ import {
   ValidatedAuthorization,
 } from './authorization-flow.port';
 import { BrowserContext, BrowserRequest, BrowserSessions } from './browser.sessions';
-import { authorizePageUrl, LOGIN_PATHS, queryParams } from './login.paths';
+import { authorizePageUrl, LOGIN_PATHS, MAX_AUTHORIZATION_QUERY_LENGTH, queryParams } from './login.paths';
 import { page, PageResult, redirect } from './page.result';
 import { renderConsentPage } from './pages/consent.page';
 import { renderErrorPage } from './pages/error.page';
@@ -120,6 +120,10 @@ export class LoginFlowService {
 
   /** The validated request, or the answer to give instead: back to the app with the error, or an error page. */
   private async validate(query: string, ctx: BrowserContext, status: 302 | 303): Promise<ValidatedAuthorization | PageResult> {
+    if (query.length > MAX_AUTHORIZATION_QUERY_LENGTH) {
+      const html = renderErrorPage({ title: 'This app cannot sign you in', message: 'The authorization request is too long.', code: 'invalid_request' });
+      return page(400, html, ctx.setCookies);
+    }
     try {
       return await this.flow.validate(queryParams(query));
     } catch (err) {

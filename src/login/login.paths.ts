@@ -10,6 +10,13 @@ export const LOGIN_PATHS = {
 } as const;
 
 /**
+ * Longest authorization request (raw query) the login pages carry. A genuine one is far shorter (state and
+ * scope are capped at 2048 characters, redirect URIs at 2000); a GET cannot bring more through Node's 16 KiB
+ * header limit anyway, but the hidden `request` form field could bring a megabyte into every page and redirect.
+ */
+export const MAX_AUTHORIZATION_QUERY_LENGTH = 16 * 1024;
+
+/**
  * `/login/authorize?<query>` — the page that continues the authorization request `query`. The query may come
  * from a form field (anything a browser can post, CR/LF and non-ASCII included), so it is parsed and re-encoded:
  * the result is always printable ASCII and safe in a `Location` header, and carries the same parameters.

@@ -43,6 +43,11 @@ export class CodesRepository {
     return rowsOf(raw).length;
   }
 
+  /** Deletes codes that expired before `before` (exchanged or not); returns how many. */
+  async deleteExpiredBefore(before: Date): Promise<number> {
+    return rowsOf(await this.db.query('DELETE FROM oauth_authorization_codes WHERE expires_at < $1 RETURNING id', [before])).length;
+  }
+
   async markConsumed(em: EntityManager, id: string, grantId: string, at: Date): Promise<void> {
     await em.query('UPDATE oauth_authorization_codes SET consumed_at = $2, grant_id = $3 WHERE id = $1', [id, at, grantId]);
   }

@@ -24,7 +24,10 @@ export class ConnectedAppsController {
     return this.grants.connectedApps(await this.owners.require(req));
   }
 
-  /** Revokes every grant the user gave this app; its tokens stop working on every instance. */
+  /**
+   * Revokes every grant the user gave this app (its tokens stop working on every instance) and drops the codes
+   * it was issued but has not exchanged; 404 when there was neither.
+   */
   @Delete(':clientId')
   async disconnect(@Req() req: FastifyRequest, @Param('clientId') clientId: string): Promise<{ clientId: string; revokedGrants: number }> {
     return this.grants.disconnect(await this.owners.require(req), clientId);

@@ -2,6 +2,18 @@ import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nes
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Observable } from 'rxjs';
 
+/** CORS headers of every answer of the client-authenticated endpoints (see {@link OAuthCorsInterceptor}). */
+export const OAUTH_CORS_HEADERS: Readonly<Record<string, string>> = Object.freeze({
+  'Access-Control-Allow-Origin': '*',
+  'Access-Control-Expose-Headers': 'WWW-Authenticate',
+});
+
+/** RFC 6749 §5.1 cache headers of every token-endpoint answer (see {@link NoStoreInterceptor}). */
+export const NO_STORE_HEADERS: Readonly<Record<string, string>> = Object.freeze({
+  'Cache-Control': 'no-store',
+  Pragma: 'no-cache',
+});
+
 /**
  * CORS for browser clients (SPAs) on the token, introspection, revocation and discovery endpoints. Any origin
  * is allowed and no cookies are involved (`*` without credentials): these endpoints authenticate the client
@@ -14,8 +26,7 @@ export class OAuthCorsInterceptor implements NestInterceptor {
     const http = context.switchToHttp();
     const req = http.getRequest<FastifyRequest>();
     const reply = http.getResponse<FastifyReply>();
-    reply.header('Access-Control-Allow-Origin', '*');
-    reply.header('Access-Control-Expose-Headers', 'WWW-Authenticate');
+    for (const [name, value] of Object.entries(OAUTH_CORS_HEADERS)) reply.header(name, value);
     if (req.method === 'OPTIONS') {
       reply.header('Access-Control-Allow-Methods', 'GET, POST, OPTIONS');
       reply.header('Access-Control-Allow-Headers', 'Authorization, Content-Type');
@@ -30,8 +41,7 @@ export class OAuthCorsInterceptor implements NestInterceptor {
 export class NoStoreInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const reply = context.switchToHttp().getResponse<FastifyReply>();
-    reply.header('Cache-Control', 'no-store');
-    reply.header('Pragma', 'no-cache');
+    for (const [name, value] of Object.entries(NO_STORE_HEADERS)) reply.header(name, value);
     return next.handle();
   }
 }

@@ -120,6 +120,18 @@ export class GrantsRepository {
     return rowsOf<{ id: string }>(raw).map((r) => r.id);
   }
 
+  /**
+   * Deletes grants revoked, or wholly expired, before `before`, with their tokens (ON DELETE CASCADE); codes
+   * pointing at them keep their row with `grant_id` NULL. Returns how many grants went.
+   */
+  async deleteDeadBefore(before: Date): Promise<number> {
+    const raw = await this.db.query(
+      'DELETE FROM oauth_grants WHERE revoked_at < $1 OR (revoked_at IS NULL AND expires_at < $1) RETURNING id',
+      [before],
+    );
+    return rowsOf(raw).length;
+  }
+
   /** Deletes grants with their tokens (ON DELETE CASCADE). */
   async delete(em: EntityManager, grantIds: string[]): Promise<void> {
     if (grantIds.length === 0) return;

@@ -1,4 +1,4 @@
-import { Global, Module } from '@nestjs/common';
+import { Global, MiddlewareConsumer, Module, NestModule, RequestMethod } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { BEARER_AUTHENTICATOR } from '../access/access.ports';
 import { ClientsModule } from '../clients/clients.module';
@@ -11,6 +11,7 @@ import { CodesRepository } from './codes.repository';
 import { ConnectedAppsController } from './connected-apps.controller';
 import { DemoController } from './demo.controller';
 import { DemoSeeder } from './demo.seeder';
+import { FormBodyOnlyMiddleware } from './form-body.middleware';
 import { OAuthGrant } from './grant.entity';
 import { AuthorizationCodeGrant } from './grants/authorization-code.grant';
 import { ClientCredentialsGrant } from './grants/client-credentials.grant';
@@ -21,6 +22,7 @@ import { GrantsService } from './grants.service';
 import { AlbyIntrospectionController } from './introspection.controller';
 import { MetadataController } from './metadata.controller';
 import { OAuthClockModule } from './oauth.clock';
+import { OAuthPurger } from './oauth.purger';
 import { OAuthToken } from './token.entity';
 import { TokenController } from './token.controller';
 import { TokenEndpointService } from './token-endpoint.service';
@@ -58,6 +60,7 @@ import { TokensRepository } from './tokens.repository';
     OAuthBearerAuthenticator,
     { provide: BEARER_AUTHENTICATOR, useExisting: OAuthBearerAuthenticator },
     DemoSeeder,
+    OAuthPurger,
   ],
   exports: [
     BEARER_AUTHENTICATOR,
@@ -69,4 +72,15 @@ import { TokensRepository } from './tokens.repository';
     OAuthClockModule,
   ],
 })
-export class OAuthModule {}
+export class OAuthModule implements NestModule {
+  /** The client-authenticated endpoints take form bodies only (RFC 6749 §3.2), checked before parsing. */
+  configure(consumer: MiddlewareConsumer): void {
+    consumer
+      .apply(FormBodyOnlyMiddleware)
+      .forRoutes(
+        { path: 'oauth/token', method: RequestMethod.POST },
+        { path: 'oauth/introspect', method: RequestMethod.POST },
+        { path: 'oauth/revoke', method: RequestMethod.POST },
+      );
+  }
+}

@@ -98,6 +98,15 @@ export class TokensRepository {
     ]);
   }
 
+  /**
+   * Deletes tokens revoked or expired before `before` (superseded access tokens of grants that live on, old
+   * rotated refresh tokens); returns how many.
+   */
+  async deleteDeadBefore(before: Date): Promise<number> {
+    const raw = await this.db.query('DELETE FROM oauth_tokens WHERE revoked_at < $1 OR expires_at < $1 RETURNING id', [before]);
+    return rowsOf(raw).length;
+  }
+
   /** Revokes one token; true when it was live. */
   async revoke(id: string, at: Date): Promise<boolean> {
     const raw = await this.db.query('UPDATE oauth_tokens SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL RETURNING id', [

@@ -10,6 +10,7 @@ import {
   narrowScopes,
   normalizeScopes,
   parseScope,
+  scopesForError,
 } from './scopes';
 
 describe('scope grammar (RFC 6749 §3.3)', () => {
@@ -126,5 +127,20 @@ describe('subsets and narrowing', () => {
       assert.equal(err.description, 'scope exceeds what is originally granted: invoices:create');
       return true;
     });
+  });
+});
+
+describe('scopesForError', () => {
+  it('names up to ten scopes, each cut to 64 characters, and counts the rest', () => {
+    assert.equal(scopesForError(['a:b', 'c:d']), 'a:b c:d');
+    const many = Array.from({ length: 25 }, (_, i) => `s${i}`);
+    assert.equal(scopesForError(many), 's0 s1 s2 s3 s4 s5 s6 s7 s8 s9 (and 15 more)');
+    assert.equal(scopesForError(['x'.repeat(100)]), `${'x'.repeat(64)}…`);
+  });
+
+  it('keeps an invalid_scope description small whatever the request held', () => {
+    const huge = Array.from({ length: 5000 }, (_, i) => `wallet:${'z'.repeat(200)}${i}`);
+    assert.throws(() => assertScopeSubset(huge, ['balance:read']), (err: InvalidScope) => err.description.length < 1000);
+    assert.throws(() => parseScope(`${'y'.repeat(10_000)}"`), (err: InvalidScope) => err.description.length < 100);
   });
 });

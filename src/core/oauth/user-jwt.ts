@@ -84,11 +84,11 @@ export async function verifyUserJwt(token: string, secret: string, clock: Clock)
     const code = (err as { code?: unknown })?.code;
     const known = typeof code === 'string' ? JOSE_REASONS[code] : undefined;
     if (known) throw new UserJwtRejected(known[0], known[1], err);
-    const claim = (err as { claim?: unknown; reason?: unknown }).claim;
+    const { claim, reason } = (err ?? {}) as { claim?: unknown; reason?: unknown };
     if (code === 'ERR_JWT_CLAIM_VALIDATION_FAILED' && claim === 'nbf') {
       throw new UserJwtRejected('not_yet_valid', 'user token is not valid yet', err);
     }
-    if (code === 'ERR_JWT_CLAIM_VALIDATION_FAILED' && claim === 'exp' && (err as { reason?: unknown }).reason === 'missing') {
+    if (code === 'ERR_JWT_CLAIM_VALIDATION_FAILED' && claim === 'exp' && reason === 'missing') {
       throw new UserJwtRejected('missing_exp', 'user token must carry an exp claim', err);
     }
     throw new UserJwtRejected('malformed', 'user token is malformed', err);
