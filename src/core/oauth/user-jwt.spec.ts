@@ -74,6 +74,7 @@ describe('verifyUserJwt', () => {
     ['the bare local: prefix', () => sign({ id: 'local:', exp: NOW + 60 }), 'invalid_claims'],
     ['identifier not a string', () => sign({ id: 1, identifier: 5, exp: NOW + 60 }), 'invalid_claims'],
     ['an LNDhub refresh JWT', () => sign({ id: 1, isRefresh: true, exp: NOW + 60 }), 'refresh_token'],
+    ['satgate\'s identity JWT for origins', () => sign({ id: 214, clientId: 'id', exp: NOW + 60 }), 'identity_token'],
     ['not a JWT', async () => 'not-a-jwt', 'malformed'],
     ['garbage segments', async () => 'a.b.c', 'malformed'],
   ];
@@ -127,10 +128,11 @@ describe('signIdentityJwt', () => {
     });
   }
 
-  it('floors the clock to whole seconds and is verifiable by verifyUserJwt until it expires', async () => {
+  it('floors the clock to whole seconds; the origin can verify it, satgate refuses it as a user JWT', async () => {
     const token = await signIdentityJwt({ id: 9, clientId: 'c' }, SECRET, fixedClock(NOW_MS + 999));
     assert.equal(decodeJwt(token).exp, NOW + 60);
-    assert.deepEqual(await verifyUserJwt(token, SECRET, fixedClock(NOW_MS + 59_000)), { id: '9' });
-    await assert.rejects(verifyUserJwt(token, SECRET, fixedClock(NOW_MS + 60_000)), { reason: 'expired' });
+    const { payload } = await jwtVerify(token, key(SECRET), { algorithms: ['HS256'], currentDate: new Date(NOW_MS + 59_000) });
+    assert.equal(payload.id, 9);
+    await assert.rejects(verifyUserJwt(token, SECRET, fixedClock(NOW_MS + 59_000)), { reason: 'identity_token' });
   });
 });

@@ -32,7 +32,8 @@ export type UserJwtFailure =
   | 'missing_exp'
   | 'not_yet_valid'
   | 'invalid_claims'
-  | 'refresh_token';
+  | 'refresh_token'
+  | 'identity_token';
 
 /** A refused user JWT: a 401 `invalid_token` (RFC 6750 §3.1) that also names the reason. */
 export class UserJwtRejected extends InvalidToken {
@@ -68,7 +69,8 @@ const JOSE_REASONS: Readonly<Record<string, [UserJwtFailure, string]>> = {
  * (required: a token without one would authenticate forever) strictly after `clock.now()`
  * (RFC 7519 §4.1.4), `nbf` not in the future, and an `id` claim that is a safe integer or a non-empty
  * string not starting with {@link LOCAL_USER_ID_PREFIX}. Tokens marked `isRefresh: true` (LNDhub's
- * refresh JWTs, same secret) are refused: a refresh credential must not authenticate a user.
+ * refresh JWTs, same secret) are refused: a refresh credential must not authenticate a user; so are
+ * tokens with a `clientId` claim (satgate's own identity JWTs for origins).
  * Throws {@link UserJwtRejected}.
  */
 export async function verifyUserJwt(token: string, secret: string, clock: Clock): Promise<UserJwtClaims> {
@@ -96,6 +98,11 @@ export async function verifyUserJwt(token: string, secret: string, clock: Clock)
 
   if (payload.isRefresh === true) {
     throw new UserJwtRejected('refresh_token', 'a refresh token cannot authenticate a user');
+  }
+  // The identity JWT satgate forwards to origins carries `clientId` and may share this secret (Alby's setup):
+  // an origin, or anything that saw one, must not replay it here to act as the user.
+  if (payload.clientId !== undefined) {
+    throw new UserJwtRejected('identity_token', 'a forwarded identity token cannot authenticate a user');
   }
   const { id, identifier } = payload;
   let userId: string;
