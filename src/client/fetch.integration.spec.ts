@@ -11,6 +11,9 @@ import { runTokens } from './tokens.command';
 import { l402Fetch } from './l402.fetch';
 import { FileTokenStore } from './file-token.store';
 import type { TokenStore } from './token.store';
+import { PaymentPendingError } from './client.errors';
+import type { Wallet } from './wallet.interface';
+import type { PaymentHold } from '../regtest/network';
 import { captureIo } from './l402.spec-support';
 import { startRegtestFixture, type RegtestFixture } from './regtest.spec-support';
 import { TestL402Server, type ChallengeForm } from './test-server.spec-support';
@@ -34,6 +37,33 @@ async function newServer(opts: { priceSats?: number; form?: ChallengeForm } = {}
 }
 const newStoreDir = () => join(fx.tmp, `cli-${++n}`, 'satgate', 'tokens');
 const lndDir = () => ['--lnd-dir', fx.network.payer.dir];
+
+/**
+ * An earlier run whose connection to the node dropped while the payment was in flight: the regtest network
+ * holds the HTLC, so the payment stays IN_FLIGHT until the test releases it. Leaves the pending record.
+ */
+async function leaveInFlight(serverUrl: string, storeDir: string): Promise<{ hash: string; hold: PaymentHold; payment: Promise<unknown> }> {
+  let hold: PaymentHold | undefined;
+  let payment: Promise<unknown> | undefined;
+  const dropping: Wallet = {
+    network: () => fx.wallet.network(),
+    lookupPayment: (hash) => fx.wallet.lookupPayment(hash),
+    pay: async (args) => {
+      hold = fx.network.holdPayment(args.paymentHash);
+      payment = fx.wallet.pay(args); // the real payment, now stuck in flight
+      payment.catch(() => undefined);
+      while ((await fx.wallet.lookupPayment(args.paymentHash)).status !== 'in_flight') {
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      throw new Error('connection to the node lost');
+    },
+  };
+  const store = new FileTokenStore(storeDir);
+  await assert.rejects(l402Fetch(`${serverUrl}/`, {}, { store, wallet: dropping, pendingTimeoutMs: 0 }), PaymentPendingError);
+  const pending = await store.get(serverUrl);
+  assert.equal(pending?.state, 'pending');
+  return { hash: pending!.paymentHash, hold: hold!, payment: payment! };
+}
 
 async function run(argv: string[]) {
   const c = captureIo();
@@ -134,7 +164,7 @@ describe('satgate fetch on regtest', () => {
     assert.equal(r.code, 3);
     assert.deepEqual(r.lines.slice(0, 2), [
       `using stored token for ${server.url}`,
-      `stored token for ${server.url} was refused (expired or revoked); answering the new challenge`,
+      `stored token for ${server.url} was refused (unknown_token); answering the new challenge`,
     ]);
   });
 
@@ -164,6 +194,57 @@ describe('satgate fetch on regtest', () => {
     const list = captureIo();
     assert.equal(await runTokens(['list', '--store', storeDir], list.io), 0);
     assert.match(list.stdout(), new RegExp(`^${server.url}\\tpaid\\tL402\\t9 sats\\tpaid `));
+  });
+
+  it('waits for a payment an earlier run left in flight, says exactly what to do, and never pays twice', async () => {
+    const server = await newServer({ priceSats: 6 });
+    const storeDir = newStoreDir();
+    const { hash, hold, payment } = await leaveInFlight(server.url, storeDir);
+    const paidBefore = await fx.paidCount();
+    const requestsBefore = server.requests.length;
+
+    const waited = await run([`${server.url}/`, ...lndDir(), '--store', storeDir, '--pending-timeout', '1']);
+    assert.equal(waited.code, 4);
+    assert.equal(waited.stdout, '');
+    assert.equal(waited.lines.length, 2, waited.stderr);
+    assert.equal(waited.lines[0], `payment ${hash} is still in flight; waiting up to 1 s`);
+    const [before, after] = waited.lines[1].split(/after waiting \d+ s\. /);
+    assert.equal(before, `satgate fetch: payment ${hash} for ${server.url} is still in flight on your Lightning node `);
+    assert.equal(
+      after,
+      `Nothing was paid twice. Run the same command again later: it looks the payment up and finishes storing ` +
+        `the token once it settles, or pays afresh if it failed. To inspect it: lncli trackpayment ${hash}. ` +
+        `Only if it never resolves, "satgate tokens rm ${server.url}" discards the pending record (a late settlement is then lost).`,
+    );
+    assert.equal(server.requests.length, requestsBefore, 'nothing was asked of the server, nothing new paid');
+    assert.equal((await new FileTokenStore(storeDir).get(server.url))?.state, 'pending');
+
+    // The payment settles later: the next run stores its token, without paying again.
+    await hold.release('settle');
+    await payment;
+    const settled = await run([`${server.url}/`, ...lndDir(), '--store', storeDir]);
+    assert.equal(settled.code, 0);
+    assert.deepEqual(settled.lines, [
+      `found earlier payment ${hash} settled (6 sats); stored its token without paying again`,
+      `using stored token for ${server.url}`,
+    ]);
+    assert.equal(JSON.parse(settled.stdout).ok, true);
+    assert.equal(await fx.paidCount(), paidBefore + 1, 'only the held payment itself');
+    assert.equal(server.invoicesIssued, 1);
+  });
+
+  it('pays afresh when the payment an earlier run left in flight fails', async () => {
+    const server = await newServer({ priceSats: 5 });
+    const storeDir = newStoreDir();
+    const { hash, hold } = await leaveInFlight(server.url, storeDir);
+    await hold.release('fail');
+    const r = await run([`${server.url}/`, ...lndDir(), '--store', storeDir]);
+    assert.equal(r.code, 0);
+    assert.equal(r.lines.length, 2, r.stderr);
+    assert.equal(r.lines[0], `dropped pending payment ${hash}: payment failed (invalid_payment)`);
+    assert.match(r.lines[1], /^paid 5 sats \(fee 0 sats\) in \d+ ms to http:\/\/127\.0\.0\.1:\d+$/);
+    assert.equal(server.invoicesIssued, 2);
+    assert.notEqual((await new FileTokenStore(storeDir).get(server.url))?.paymentHash, hash);
   });
 
   it('takes the store from SATGATE_STORE when --store is absent', async () => {

@@ -13,7 +13,8 @@ export type { L402Event, L402EventListener } from './l402.events';
 export type { Wallet, PayArgs, PaymentLookup, SettledPayment } from './wallet.interface';
 export { LndWallet, type LndConnection } from './lnd.wallet';
 export { resolveLndConnection, DEFAULT_LND_SOCKET, type LndFlags } from './lnd.options';
-export { FileTokenStore, defaultStoreDir } from './file-token.store';
+export { FileTokenStore, defaultStoreDir, type UnreadableTokenFile } from './file-token.store';
+export { UnsafeStoreDirError } from './store-dir.guard';
 export { originOf, normaliseOriginArg, type TokenRecord, type TokenStore } from './token.store';
 export {
   parseAuthChallenges,

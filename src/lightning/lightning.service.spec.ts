@@ -244,3 +244,65 @@ describe('LightningService.subscribeSettlements across a network restart', () =>
     }
   });
 });
+
+describe('LightningService.subscribeSettlements when the callback fails', () => {
+  it('redelivers the failed settlement, in order, before later ones, and each succeeds exactly once', { timeout: 20000 }, async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'satgate-settle-retry-'));
+    const net = await startRegtestNetwork({ dataDir });
+    const m = new LightningService(readNodeDir(net.merchant.dir));
+    const p = new LightningService(readNodeDir(net.payer.dir));
+    const settle = async (memo: string) => {
+      const inv = await m.createInvoice({ sats: 10, memo, expirySeconds: 600 });
+      await p.pay({ request: inv.paymentRequest, maxFeeSats: 0, timeoutSeconds: 10 });
+      return inv.paymentHash;
+    };
+    try {
+      const attempts: number[] = [];
+      const delivered: string[] = [];
+      const errors: string[] = [];
+      let first: number | undefined; // the first settlement seen: its callback fails until `storeUp`
+      let storeUp = false;
+      let failedSecondOnce = false;
+      // From 0, so the failure happens before any cursor exists (LND sends no backlog for index 0).
+      m.subscribeSettlements({
+        fromSettleIndex: 0,
+        reconnectDelayMs: 20,
+        onSettled: async (e) => {
+          attempts.push(e.settleIndex);
+          first ??= e.settleIndex;
+          if (e.settleIndex === first && !storeUp) throw new Error('database unavailable');
+          if (e.settleIndex === first + 1 && !failedSecondOnce) {
+            failedSecondOnce = true;
+            return Promise.reject(new Error('deadlock, try again'));
+          }
+          delivered.push(`${e.settleIndex}:${e.paymentHash}`);
+        },
+        onError: (e) => void errors.push(e.message),
+      });
+      // Settle invoices until the stream (opened asynchronously, without backlog) has seen one.
+      const hashes = new Map<number, string>();
+      for (let i = 1; first === undefined; i++) {
+        hashes.set(i, await settle(`warm-up ${i}`));
+        const until = Date.now() + 300;
+        while (first === undefined && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
+      }
+      const a = first!;
+      await waitFor(() => attempts.filter((i) => i === a).length >= 2, 'the failed settlement to be retried');
+      // Settled while the callback keeps failing: they must come after `a`, through the replay from its index.
+      hashes.set(a + 1, await settle('b'));
+      hashes.set(a + 2, await settle('c'));
+      assert.deepEqual(delivered, []);
+      storeUp = true;
+      await waitFor(() => delivered.length === 3, 'all three settlements');
+      await new Promise((r) => setTimeout(r, 100));
+      assert.deepEqual(delivered, [a, a + 1, a + 2].map((i) => `${i}:${hashes.get(i)}`));
+      assert.ok(errors.includes('database unavailable') && errors.includes('deadlock, try again'), errors.join(', '));
+      assert.deepEqual(attempts.filter((i) => i !== a), [a + 1, a + 1, a + 2], 'b retried once, c delivered once');
+    } finally {
+      m.close();
+      p.close();
+      await net.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});

@@ -56,8 +56,9 @@ export interface NodeServer {
  * Serves LND's gRPC API for one node over TLS, checking the `macaroon` metadata of every call against the
  * node's root key and the method's required permission before the handler runs — LND's order, and LND's
  * error texts (UNKNOWN status) when the macaroon is missing, forged or lacks the permission.
+ * `port` 0 (the default) asks for an ephemeral port; a fixed port that cannot be bound rejects.
  */
-export async function serveNode(ctx: RpcContext, tls: TlsIdentity, host: string): Promise<NodeServer> {
+export async function serveNode(ctx: RpcContext, tls: TlsIdentity, host: string, port = 0): Promise<NodeServer> {
   const defs = lndServices();
   const server = new Server({ 'grpc.max_receive_message_length': -1, 'grpc.max_send_message_length': -1 });
   const streams = new Set<ServerWritableStream<RpcRequest, unknown>>();
@@ -67,12 +68,18 @@ export async function serveNode(ctx: RpcContext, tls: TlsIdentity, host: string)
   const creds = ServerCredentials.createSsl(null, [
     { cert_chain: Buffer.from(tls.certPem), private_key: Buffer.from(tls.keyPem) },
   ]);
-  const address = host.includes(':') ? `[${host}]:0` : `${host}:0`;
-  const port = await new Promise<number>((resolve, reject) =>
-    server.bindAsync(address, creds, (err, p) => (err ? reject(err) : resolve(p))),
-  );
+  const address = host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+  let bound: number;
+  try {
+    bound = await new Promise<number>((resolve, reject) =>
+      server.bindAsync(address, creds, (err, p) => (err ? reject(err) : resolve(p))),
+    );
+  } catch (err) {
+    server.forceShutdown();
+    throw err;
+  }
   return {
-    port,
+    port: bound,
     close: async () => {
       for (const call of streams) if (!call.cancelled) call.end();
       await new Promise<void>((resolve) => {

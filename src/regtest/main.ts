@@ -3,12 +3,29 @@ import { startRegtestNetwork, type RegtestNodeInfo } from './network';
 
 /**
  * `npm run regtest`: runs the regtest Lightning network in the foreground for dev mode and prints the
- * LND_* settings to point satgate (merchant) or another client (payer) at it. Stops cleanly, with all
- * state on disk, on SIGINT/SIGTERM.
+ * LND_* settings to point satgate (merchant) or another client (payer) at it. The nodes take their previous
+ * ports again when free, so those settings survive a restart. Stops cleanly, with all state on disk, on
+ * SIGINT/SIGTERM.
  */
 export async function main(): Promise<void> {
   const dataDir = resolve(process.env.DATA_DIR || './.satgate');
   const network = await startRegtestNetwork({ dataDir });
+  // Handlers first: whoever reads the settings below may stop us at once.
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    process.stdout.write(`${signal}: stopping regtest network...\n`);
+    network.stop().then(
+      () => process.exit(0),
+      (err) => {
+        process.stderr.write(`regtest network did not stop cleanly: ${(err as Error).message}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
   const env = (n: RegtestNodeInfo) => `LND_SOCKET=${n.socket} LND_CERT=${n.certPath} LND_MACAROON=${n.adminMacaroonPath}`;
   process.stdout.write(
     [
@@ -25,21 +42,6 @@ export async function main(): Promise<void> {
       '',
     ].join('\n'),
   );
-  let stopping = false;
-  const shutdown = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    process.stdout.write(`${signal}: stopping regtest network...\n`);
-    network.stop().then(
-      () => process.exit(0),
-      (err) => {
-        process.stderr.write(`regtest network did not stop cleanly: ${(err as Error).message}\n`);
-        process.exit(1);
-      },
-    );
-  };
-  process.once('SIGINT', () => shutdown('SIGINT'));
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
 }
 
 if (require.main === module) {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -225,6 +226,43 @@ describe('regtest network through the lightning client', () => {
     assert.equal(mine?.tokens, 33);
   });
 
+  it('holds a payment in flight on request, then settles it or fails it back', { timeout: 20000 }, async () => {
+    const inv = await createInvoice({ lnd: merchant, tokens: 21 });
+    const hold = net.holdPayment(inv.id);
+    const paying = pay({ lnd: payer, request: inv.request });
+    let status = await getPayment({ lnd: payer, id: inv.id }).catch(() => undefined);
+    while (!status?.is_pending) {
+      await new Promise((r) => setTimeout(r, 10));
+      status = await getPayment({ lnd: payer, id: inv.id }).catch(() => undefined);
+    }
+    assert.deepEqual([status.is_pending, status.is_confirmed, status.is_failed], [true, false, false]);
+    assert.equal(status.pending?.id, inv.id);
+    assert.equal(status.pending?.destination, net.merchant.pubkey);
+    assert.equal(status.pending?.tokens, 21);
+    assert.equal((await getInvoice({ lnd: merchant, id: inv.id })).is_confirmed, false);
+    const twice = await failure(pay({ lnd: payer, request: inv.request }));
+    assert.deepEqual([twice.code, twice.details], [6, 'payment is in transition']);
+
+    await hold.release('settle');
+    const paid = await paying;
+    assert.equal(sha256(paid.secret), inv.id);
+    assert.equal((await getInvoice({ lnd: merchant, id: inv.id })).is_confirmed, true);
+    assert.equal((await getPayment({ lnd: payer, id: inv.id })).is_confirmed, true);
+
+    const refused = await createInvoice({ lnd: merchant, tokens: 22 });
+    const failBack = net.holdPayment(refused.id);
+    const doomed = failure(pay({ lnd: payer, request: refused.request }));
+    while (!(await getPayment({ lnd: payer, id: refused.id }).catch(() => undefined))?.is_pending) {
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    await failBack.release('fail');
+    assert.equal((await doomed).reason, 'PaymentRejectedByDestination');
+    const after = await getPayment({ lnd: payer, id: refused.id });
+    assert.equal(after.is_failed, true);
+    assert.equal((after.failed as { is_invalid_payment?: boolean }).is_invalid_payment, true);
+    assert.equal((await getInvoice({ lnd: merchant, id: refused.id })).is_confirmed, false);
+  });
+
   it('enforces macaroons: wrong node, missing, and role permissions', { timeout: 20000 }, async () => {
     const forged = client(net.merchant, 'admin', { macaroonPath: net.payer.adminMacaroonPath });
     const f1 = await failure(getWalletInfo({ lnd: forged }));
@@ -294,6 +332,40 @@ describe('regtest network restart on the same data dir', () => {
     } finally {
       for (const c of clients) c.close();
       await net?.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('listens on the same ports again when they are free, on fresh ones when taken', { timeout: 20000 }, async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'satgate-regtest-ports-'));
+    const blocker = createServer();
+    let net: RegtestNetwork | undefined = await startRegtestNetwork({ dataDir });
+    const clients: LndClient[] = [];
+    try {
+      const first = [net.merchant.socket, net.payer.socket];
+      await net.stop();
+      net = await startRegtestNetwork({ dataDir });
+      assert.deepEqual([net.merchant.socket, net.payer.socket], first, 'LND_SOCKET values printed earlier still work');
+      const portOf = (socket: string) => Number(socket.split(':')[1]);
+      const networkFile = () => JSON.parse(readFileSync(join(dataDir, 'regtest', 'network.json'), 'utf8'));
+      assert.deepEqual(networkFile().ports, { merchant: portOf(first[0]), payer: portOf(first[1]) });
+      await net.stop();
+
+      // Something else took the merchant's port meanwhile: the merchant moves, the payer stays.
+      await new Promise<void>((r) => blocker.listen(portOf(first[0]), '127.0.0.1', r));
+      net = await startRegtestNetwork({ dataDir });
+      assert.notEqual(net.merchant.socket, first[0]);
+      assert.match(net.merchant.socket, /^localhost:\d+$/);
+      assert.equal(net.payer.socket, first[1]);
+      assert.equal(readFileSync(join(net.merchant.dir, 'socket'), 'utf8').trim(), net.merchant.socket);
+      assert.deepEqual(networkFile().ports, { merchant: portOf(net.merchant.socket), payer: portOf(first[1]) });
+      const m = lndClient(net.merchant);
+      clients.push(m);
+      assert.equal((await getWalletInfo({ lnd: m.lnd })).public_key, net.merchant.pubkey);
+    } finally {
+      for (const c of clients) c.close();
+      await net?.stop();
+      if (blocker.listening) await new Promise((r) => blocker.close(r));
       rmSync(dataDir, { recursive: true, force: true });
     }
   });

@@ -5,9 +5,12 @@ import { serveNode, type NodeServer } from './grpc.server';
 import { AtomicJsonFile } from './json-file.store';
 import { MacaroonVerifier, mintMacaroon, type MacaroonRole } from './lnd.macaroon';
 import { NodeStore } from './node.store';
-import { PaymentRouter } from './payment.router';
+import { PaymentRouter, type PaymentHold } from './payment.router';
 import { RegtestNode, type ChainState } from './regtest.node';
-import { ensureTlsIdentity } from './tls.cert';
+import type { RpcContext } from './rpc.types';
+import { ensureTlsIdentity, type TlsIdentity } from './tls.cert';
+
+export type { HoldOutcome, PaymentHold } from './payment.router';
 
 /** Where one node of a running network is reached and which files hold its credentials (LND's layout). */
 export interface RegtestNodeInfo {
@@ -28,6 +31,13 @@ export interface RegtestNodeInfo {
 export interface RegtestNetwork {
   merchant: RegtestNodeInfo;
   payer: RegtestNodeInfo;
+  /**
+   * Test hook: the next payment to `paymentHash` stays in flight — the payer's TrackPaymentV2 shows it
+   * IN_FLIGHT with one IN_FLIGHT HTLC, SendPaymentV2 does not finish, the merchant's invoice stays OPEN —
+   * until `release('settle' | 'fail')`, so tests can see what a client does with a payment that has no
+   * outcome yet (real networks have them: stuck HTLCs, hold invoices). `stop()` fails held payments back.
+   */
+  holdPayment(paymentHash: string): PaymentHold;
   /** Closes both gRPC listeners and waits until all state is on disk. */
   stop(): Promise<void>;
 }
@@ -36,7 +46,11 @@ export interface RegtestNetwork {
 export interface RegtestNetworkOptions {
   /** satgate's data dir; the network lives in `<dataDir>/regtest/`. */
   dataDir: string;
-  /** Loopback address to listen on (default 127.0.0.1); ports are always ephemeral. */
+  /**
+   * Loopback address to listen on (default 127.0.0.1). Each node listens on the port it had last time (kept
+   * in `network.json`) when that port is free, so LND_SOCKET values printed earlier keep working across
+   * restarts; on first start, or when the old port is taken, it gets an ephemeral one.
+   */
   host?: string;
 }
 
@@ -49,6 +63,8 @@ interface NetworkFile {
   blockHash: string;
   chanId: string;
   capacityMsat: string;
+  /** The gRPC port each node listened on last time, reused on the next start when free. */
+  ports?: Partial<Record<RegtestNodeInfo['name'], number>>;
 }
 
 const NODE_LOOKS = { merchant: { alias: 'satgate-merchant', color: '#f7931a' }, payer: { alias: 'satgate-payer', color: '#3399ff' } };
@@ -60,9 +76,9 @@ const MACAROON_FILES: Record<MacaroonRole, string> = {
 
 /**
  * Starts (or resumes) the regtest network stored under `<dataDir>/regtest/`: two LND-compatible nodes, each
- * serving LND's gRPC API on an ephemeral loopback port with its own TLS certificate and macaroons, joined
- * by one channel the payer funded. Everything (keys, invoices, payments, balances, indexes) survives a
- * restart on the same dataDir; credential files keep working across restarts.
+ * serving LND's gRPC API on a loopback port (its previous one when free) with its own TLS certificate and
+ * macaroons, joined by one channel the payer funded. Everything (keys, invoices, payments, balances, indexes)
+ * survives a restart on the same dataDir; credential files keep working across restarts.
  */
 export async function startRegtestNetwork(opts: RegtestNetworkOptions): Promise<RegtestNetwork> {
   const host = opts.host ?? '127.0.0.1';
@@ -72,7 +88,9 @@ export async function startRegtestNetwork(opts: RegtestNetworkOptions): Promise<
   const servers: NodeServer[] = [];
   const nodes: RegtestNode[] = [];
   try {
-    const chain = loadChain(root);
+    const state = loadNetworkFile(root);
+    const chain = chainOf(state.value);
+    const ports: Partial<Record<RegtestNodeInfo['name'], number>> = {};
     const router = new PaymentRouter(() => nodes);
     const infos: RegtestNodeInfo[] = [];
     for (const name of ['merchant', 'payer'] as const) {
@@ -84,8 +102,9 @@ export async function startRegtestNetwork(opts: RegtestNetworkOptions): Promise<
       nodes.push(node);
       writeMacaroons(dir, Buffer.from(loaded.node.macaroonRootKey, 'hex'));
       const tls = await ensureTlsIdentity(dir, NODE_LOOKS[name].alias, host);
-      const server = await serveNode({ node, router }, tls, host);
+      const server = await serveOnPreviousPort({ node, router }, tls, host, state.value.ports?.[name]);
       servers.push(server);
+      ports[name] = server.port;
       const socket = `${isLoopbackName(host) ? 'localhost' : host}:${server.port}`;
       writeFileSync(join(dir, 'socket'), `${socket}\n`);
       infos.push({
@@ -99,15 +118,19 @@ export async function startRegtestNetwork(opts: RegtestNetworkOptions): Promise<
         pubkey: node.pubkey,
       });
     }
+    if (state.value.ports?.merchant !== ports.merchant || state.value.ports?.payer !== ports.payer) {
+      state.file.writeSync({ ...state.value, ports });
+    }
     let stopped: Promise<void> | undefined;
     const stop = () =>
       (stopped ??= (async () => {
+        await router.releaseAll();
         await Promise.all(servers.map((s) => s.close()));
         await Promise.all(nodes.map((n) => n.stop()));
         for (const info of infos) rmSync(join(info.dir, 'socket'), { force: true });
         releaseLock();
       })());
-    return { merchant: infos[0], payer: infos[1], stop };
+    return { merchant: infos[0], payer: infos[1], holdPayment: (hash) => router.hold(hash.toLowerCase()), stop };
   } catch (err) {
     await Promise.all(servers.map((s) => s.close()));
     await Promise.all(nodes.map((n) => n.stop()));
@@ -116,22 +139,26 @@ export async function startRegtestNetwork(opts: RegtestNetworkOptions): Promise<
   }
 }
 
-function loadChain(root: string): ChainState {
+/** `network.json`: the chain and channel every node shares, created on first start, plus the last ports. */
+function loadNetworkFile(root: string): { file: AtomicJsonFile<NetworkFile>; value: NetworkFile } {
   const file = new AtomicJsonFile<NetworkFile>(join(root, 'network.json'));
-  let net = file.read();
-  if (!net) {
-    const blockHeight = 150;
+  let value = file.read();
+  if (!value) {
     // Short channel id of the funding output: block 101, transaction 1, output 0.
     const chanId = ((101n << 40n) | (1n << 16n)).toString();
-    net = {
+    value = {
       version: 1,
-      blockHeight,
+      blockHeight: 150,
       blockHash: randomBytes(32).toString('hex'),
       chanId,
       capacityMsat: (PAYER_INITIAL_SATS * 1000n).toString(),
     };
-    file.writeSync(net);
+    file.writeSync(value);
   }
+  return { file, value };
+}
+
+function chainOf(net: NetworkFile): ChainState {
   return {
     blockHeight: net.blockHeight,
     blockHash: net.blockHash,
@@ -139,6 +166,18 @@ function loadChain(root: string): ChainState {
     chanId: net.chanId,
     capacityMsat: net.capacityMsat,
   };
+}
+
+/** Listen on `previous` when it is still free (the printed LND_SOCKET stays valid), else on an ephemeral port. */
+async function serveOnPreviousPort(ctx: RpcContext, tls: TlsIdentity, host: string, previous?: number): Promise<NodeServer> {
+  if (previous && Number.isInteger(previous) && previous > 0 && previous < 65536) {
+    try {
+      return await serveNode(ctx, tls, host, previous);
+    } catch {
+      // taken by something else since: fall back to a fresh port
+    }
+  }
+  return serveNode(ctx, tls, host, 0);
 }
 
 /**

@@ -41,10 +41,13 @@ export interface InvoiceRecord {
 /** LND's payment statuses (lnrpc.Payment.PaymentStatus) that the simulated node uses. */
 export type PaymentStatus = 'IN_FLIGHT' | 'SUCCEEDED' | 'FAILED';
 
-/** The single HTLC attempt of a payment (the network is one direct channel, so one attempt suffices). */
+/**
+ * The single HTLC attempt of a payment (the network is one direct channel, so one attempt suffices).
+ * IN_FLIGHT only while a test holds it (PaymentRouter.hold); it is never persisted in that state.
+ */
 export interface AttemptRecord {
   attemptId: number;
-  status: 'SUCCEEDED' | 'FAILED';
+  status: 'IN_FLIGHT' | 'SUCCEEDED' | 'FAILED';
   attemptTimeNs: string;
   resolveTimeNs: string;
   destination: string;

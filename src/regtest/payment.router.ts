@@ -1,8 +1,27 @@
 import { status } from '@grpc/grpc-js';
 import { decodeInvoice, type ParsedPaymentRequest } from './bolt11.codec';
-import type { PaymentRecord } from './node.store';
+import type { AttemptRecord, PaymentRecord } from './node.store';
 import type { RegtestNode } from './regtest.node';
 import { LND_ERRORS, RpcError } from './rpc.errors';
+
+/** How a test ends a held payment: the receiver settles it, or fails it back (as a canceled hold invoice). */
+export type HoldOutcome = 'settle' | 'fail';
+
+/** A test's grip on the payments to one payment hash (see PaymentRouter.hold). */
+export interface PaymentHold {
+  /**
+   * Lets the held payment go on to `outcome`; resolves once its final state is stored (at once when no
+   * payment reached the hold). The hold is gone afterwards.
+   */
+  release(outcome: HoldOutcome): Promise<void>;
+}
+
+interface HoldEntry {
+  outcome: Promise<HoldOutcome>;
+  open(outcome: HoldOutcome): void;
+  /** Set while a payment waits at this hold; resolves when that payment has its final state. */
+  waiting?: Promise<unknown>;
+}
 
 /** SendPaymentV2's inputs that matter in a one-channel network. */
 export interface PaymentOrder {
@@ -22,12 +41,46 @@ export interface PaymentOrder {
  * - the receiver refuses the HTLC (unknown hash, settled/canceled/expired invoice, wrong amount) -> FAILED,
  *   FAILURE_REASON_INCORRECT_PAYMENT_DETAILS with one failed attempt;
  * - otherwise SUCCEEDED with the preimage, balances moved and the receiver's invoice settled.
+ * Real networks also have payments that stay in flight for a long time (a stuck HTLC, a hold invoice); the
+ * regtest network settles everything at once, so tests that need such a payment `hold` its hash.
  */
 export class PaymentRouter {
+  private readonly holds = new Map<string, HoldEntry>();
+
   constructor(private readonly nodes: () => RegtestNode[]) {}
 
-  /** Validates and executes a payment from `payer`; resolves once the outcome is persisted. */
-  async pay(payer: RegtestNode, order: PaymentOrder): Promise<PaymentRecord> {
+  /**
+   * Test hook: a payment to `paymentHash` stops with its HTLC in transit — IN_FLIGHT on the payer, with one
+   * IN_FLIGHT attempt, exactly what TrackPaymentV2 shows for a stuck payment; the receiver's invoice stays
+   * OPEN — until the returned hold is released. Nothing reachable over gRPC creates holds.
+   */
+  hold(paymentHash: string): PaymentHold {
+    if (this.holds.has(paymentHash)) throw new Error(`payment ${paymentHash} is already held`);
+    let open!: (o: HoldOutcome) => void;
+    const entry: HoldEntry = { outcome: new Promise<HoldOutcome>((r) => (open = r)), open: (o) => open(o) };
+    this.holds.set(paymentHash, entry);
+    return {
+      release: async (outcome) => {
+        if (this.holds.get(paymentHash) === entry) this.holds.delete(paymentHash);
+        entry.open(outcome);
+        await entry.waiting;
+      },
+    };
+  }
+
+  /** Fails every held payment back (network stop), so no payment or stream is left hanging. */
+  async releaseAll(): Promise<void> {
+    const entries = [...this.holds.values()];
+    this.holds.clear();
+    for (const e of entries) e.open('fail');
+    await Promise.all(entries.map((e) => e.waiting));
+  }
+
+  /**
+   * Validates and executes a payment from `payer`; resolves once the outcome is persisted. `onCreated` sees
+   * the payment as soon as it exists (IN_FLIGHT), which is when LND's SendPaymentV2 sends its first update.
+   */
+  async pay(payer: RegtestNode, order: PaymentOrder, onCreated?: (payment: PaymentRecord) => void): Promise<PaymentRecord> {
     if (order.timeoutSeconds <= 0) throw RpcError.unknown('timeout_seconds must be specified');
     const req = this.decode(order.paymentRequest);
     const amountMsat = this.amountOf(req, order.amtMsat);
@@ -48,6 +101,7 @@ export class PaymentRouter {
       preimage: '',
     };
     payer.payments.put(payment);
+    onCreated?.(payment);
 
     const destination = this.nodes().find((n) => n.pubkey === req.destination);
     if (!destination || destination === payer) return this.fail(payer, payment, 'FAILURE_REASON_NO_ROUTE');
@@ -62,6 +116,36 @@ export class PaymentRouter {
       totalTimeLock: payer.chain.blockHeight + (req.cltv_delta || 18),
       paymentAddr: req.payment ?? '',
     };
+    const hold = this.holds.get(req.id);
+    if (hold && !hold.waiting) {
+      payment.attempt = { ...attempt, status: 'IN_FLIGHT', resolveTimeNs: '0' };
+      payer.payments.changed(payment);
+      const done = hold.outcome.then((outcome) => {
+        if (outcome === 'settle') return this.deliver(payer, destination, payment, attempt, req, amountMsat);
+        payment.attempt = { ...attempt, status: 'FAILED', resolveTimeNs: nowNs() }; // as a canceled hold invoice
+        return this.fail(payer, payment, 'FAILURE_REASON_INCORRECT_PAYMENT_DETAILS');
+      });
+      hold.waiting = done.catch(() => undefined);
+      return done;
+    }
+    return this.deliver(payer, destination, payment, attempt, req, amountMsat);
+  }
+
+  /** Hands the HTLC to the receiver and records what it answered. */
+  private async deliver(
+    payer: RegtestNode,
+    destination: RegtestNode,
+    payment: PaymentRecord,
+    attempt: Omit<AttemptRecord, 'status' | 'resolveTimeNs'>,
+    req: ParsedPaymentRequest,
+    amountMsat: bigint,
+  ): Promise<PaymentRecord> {
+    const nowNs = () => (BigInt(Date.now()) * 1_000_000n).toString();
+    if (amountMsat > payer.balanceMsat) {
+      // Only after a hold: another payment spent the balance meanwhile.
+      payment.attempt = undefined;
+      return this.fail(payer, payment, 'FAILURE_REASON_INSUFFICIENT_BALANCE');
+    }
     const accepted = destination.receiveHtlc(req.id, req.payment ?? '', amountMsat);
     if (!accepted) {
       payment.attempt = { ...attempt, status: 'FAILED', resolveTimeNs: nowNs() };

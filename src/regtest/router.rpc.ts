@@ -18,16 +18,21 @@ export const routerRpcs: ServiceRpcs = {
       const sat = BigInt(String(req.amt || '0'));
       const msat = BigInt(String(req.amt_msat || '0'));
       if (sat !== 0n && msat !== 0n) throw RpcError.unknown('sat and msat arguments are mutually exclusive');
-      const payment = await router.pay(node, {
-        paymentRequest: String(req.payment_request),
-        amtMsat: sat !== 0n ? sat * 1000n : msat,
-        timeoutSeconds: int(req.timeout_seconds),
-      });
+      // LND first reports the payment in flight (as soon as it exists), then its outcome.
+      const payment = await router.pay(
+        node,
+        {
+          paymentRequest: String(req.payment_request),
+          amtMsat: sat !== 0n ? sat * 1000n : msat,
+          timeoutSeconds: int(req.timeout_seconds),
+        },
+        (created) => {
+          if (!req.no_inflight_updates && !call.cancelled) {
+            call.write({ ...paymentMessage(created, node.chain), htlcs: [] });
+          }
+        },
+      );
       if (call.cancelled) return;
-      // LND first reports the payment in flight, then its outcome.
-      if (!req.no_inflight_updates) {
-        call.write({ ...paymentMessage(payment, node.chain), status: 'IN_FLIGHT', htlcs: [], failure_reason: 'FAILURE_REASON_NONE' });
-      }
       call.write(paymentMessage(payment, node.chain));
       call.end();
     },
