@@ -38,9 +38,9 @@ export class SettlementFollower implements OnApplicationBootstrap, BeforeApplica
     this.resumedFrom = from;
     this.handle = this.lightning.subscribeSettlements({
       fromSettleIndex: from,
-      // Failures are logged by track(); the event is applied again after a restart (the cursor did not move).
-      onSettled: (event) =>
-        this.track(this.ledger.applySettlement(event).then(() => void (this.applied += 1))).catch(() => undefined),
+      // A failure (logged by track()) rejects, so the subscription retries this settlement with backoff before
+      // taking later ones; the persisted cursor only moves with a successful apply.
+      onSettled: (event) => this.track(this.ledger.applySettlement(event).then(() => void (this.applied += 1))),
       onError: (err) => {
         // The subscription reconnects by itself; say so once per distinct failure, not every retry.
         if (err.message === this.lastError) return;
