@@ -1,6 +1,7 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { logger } from '../common/logger';
+import { PeriodicJob } from '../common/periodic-job';
 import type { Clock } from '../core/l402';
 import { InvoiceLedger } from './invoice.ledger';
 import { InvoiceRepository } from './invoice.repository';
@@ -25,9 +26,7 @@ export interface PurgeResult {
  */
 @Injectable()
 export class ChallengePurger implements OnApplicationBootstrap, OnApplicationShutdown {
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<unknown>;
-  private stopping = false;
+  private readonly job = new PeriodicJob('l402-purge', L402_DEFAULTS.purgeIntervalMs, () => this.purgeExpired());
 
   constructor(
     @Inject(L402_CLOCK) private readonly clock: Clock,
@@ -39,20 +38,11 @@ export class ChallengePurger implements OnApplicationBootstrap, OnApplicationShu
   ) {}
 
   onApplicationBootstrap(): void {
-    this.stopping = false;
-    this.timer = setInterval(() => {
-      if (this.running) return;
-      this.running = this.purgeExpired()
-        .catch((err: unknown) => logger.warn({ err: (err as Error)?.message }, 'L402 purge failed'))
-        .finally(() => (this.running = undefined));
-    }, L402_DEFAULTS.purgeIntervalMs);
-    this.timer.unref();
+    this.job.start();
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    this.stopping = true;
-    clearInterval(this.timer);
-    await this.running;
+  onApplicationShutdown(): Promise<void> {
+    return this.job.stop();
   }
 
   /**
@@ -68,7 +58,7 @@ export class ChallengePurger implements OnApplicationBootstrap, OnApplicationShu
       total.purged += batch.purged;
       total.settled += batch.settled;
       // A short batch was the last one; an interrupted one (node unreachable) waits for the next round.
-      if (batch.candidates < L402_DEFAULTS.purgeBatch || batch.interrupted || this.stopping) break;
+      if (batch.candidates < L402_DEFAULTS.purgeBatch || batch.interrupted || this.job.stopping) break;
     }
     if (total.purged > 0) logger.info({ purged: total.purged }, 'purged unpaid L402 challenges');
     return total;

@@ -1,5 +1,6 @@
 import { Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { logger } from '../common/logger';
+import { PeriodicJob } from '../common/periodic-job';
 import { CodesRepository } from './codes.repository';
 import { GrantsRepository } from './grants.repository';
 import { OAuthClock } from './oauth.clock';
@@ -27,8 +28,7 @@ export interface PurgeResult {
  */
 @Injectable()
 export class OAuthPurger implements OnApplicationBootstrap, OnModuleDestroy {
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<unknown>;
+  private readonly job = new PeriodicJob('oauth-purge', PURGE_INTERVAL_MS, () => this.purgeLogged());
 
   constructor(
     private readonly codes: CodesRepository,
@@ -38,15 +38,12 @@ export class OAuthPurger implements OnApplicationBootstrap, OnModuleDestroy {
   ) {}
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.purgeLogged(), PURGE_INTERVAL_MS);
-    this.timer.unref();
+    this.job.start();
   }
 
   /** Stops the timer and lets a purge under way finish before the database connection closes. */
-  async onModuleDestroy(): Promise<void> {
-    clearInterval(this.timer);
-    this.timer = undefined;
-    await this.running;
+  onModuleDestroy(): Promise<void> {
+    return this.job.stop();
   }
 
   /** One purge at the clock's now. Codes first: they may point at grants about to go. */
@@ -59,20 +56,9 @@ export class OAuthPurger implements OnApplicationBootstrap, OnModuleDestroy {
     return { codes, tokens, grants };
   }
 
-  /** A timer run: never overlapping the previous one, failures logged (the next run retries). */
+  /** A timer run: logs what it removed (PeriodicJob logs failures and prevents overlap). */
   private async purgeLogged(): Promise<void> {
-    if (this.running) return;
-    const run = this.purge().then(
-      (result) => {
-        if (result.codes + result.tokens + result.grants > 0) logger.info(result, 'oauth purge');
-      },
-      (err: unknown) => logger.warn({ err: (err as Error).message }, 'oauth purge failed'),
-    );
-    this.running = run;
-    try {
-      await run;
-    } finally {
-      this.running = undefined;
-    }
+    const result = await this.purge();
+    if (result.codes + result.tokens + result.grants > 0) logger.info(result, 'oauth purge');
   }
 }
