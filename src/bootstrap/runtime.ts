@@ -1,3 +1,5 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type { AppConfig, LndCredentials, RuntimeConfig } from '../config/config.types';
 import { startEmbeddedPostgres } from '../database/embedded-postgres';
 import { startDemoOrigin } from '../demo/demo-origin';
@@ -54,6 +56,9 @@ export async function startRuntime(appConfig: AppConfig): Promise<SatgateRuntime
       const origin = await startDemoOrigin({ host: '127.0.0.1' });
       stops.push(() => origin.stop());
       demoOriginUrl = origin.url;
+      // Recorded like the other auxiliary listeners' addresses, for operators and scripts.
+      fs.mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+      fs.writeFileSync(path.join(config.dataDir, 'demo-origin.url'), `${origin.url}\n`);
     }
     return { config, databaseUrl, embedded, lnd, regtestDir, demoOriginUrl, stop };
   } catch (err) {
