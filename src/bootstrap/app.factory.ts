@@ -9,7 +9,7 @@ import { logger } from '../common/logger';
 import { NestPinoLogger } from '../common/nest-logger';
 import { requestId } from '../common/request-id';
 import { createValidationPipe } from '../common/validation';
-import { MetricsService } from '../metrics/metrics.service';
+import { MetricsLabelled, MetricsService } from '../metrics/metrics.service';
 import type { SatgateRuntime } from './runtime';
 
 /**
@@ -40,7 +40,7 @@ export async function createApp(runtime: SatgateRuntime): Promise<NestFastifyApp
     reply.header('X-Request-Id', req.id);
   });
   fastify.addHook('onResponse', async (req, reply) => {
-    const route = req.routeOptions?.url ?? 'unmatched';
+    const route = (req as MetricsLabelled).metricsRoute ?? req.routeOptions?.url ?? 'unmatched';
     const seconds = reply.elapsedTime / 1000;
     metrics.observe(req.method, route, reply.statusCode, seconds);
     logger.info(

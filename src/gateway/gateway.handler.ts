@@ -28,6 +28,8 @@ export interface GatewayRequest extends FastifyRequest {
   principal?: Principal;
   accessPolicy?: AccessPolicy;
   gateway?: GatewayState | null;
+  /** Label of this request in /metrics (see MetricsLabelled). */
+  metricsRoute?: string;
 }
 
 /**
@@ -60,6 +62,7 @@ export class GatewayHandler implements BeforeApplicationShutdown {
     if (found.kind === 'bad_path') throw new InvalidInput('path', found.reason);
     if (found.kind === 'none' || !found.route.enabled) throw new NotFoundException(`Cannot ${req.method} ${path}`);
     const route = found.route;
+    req.metricsRoute = `gateway:${route.name}`; // refusals are counted under the route too
     req.accessPolicy = route.policy;
     req.principal = await this.evaluator.evaluate(route.policy, req);
     req.gateway = { route, bindings: found.bindings };

@@ -1,6 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
 
+/** A request may name its own route label (the gateway names the matched route: `gateway:<name>`). */
+export interface MetricsLabelled {
+  metricsRoute?: string;
+}
+
 /**
  * Prometheus metrics. One registry per app instance (not prom-client's global) so several apps in one test
  * process never collide. Labels use the route template, never the raw URL, to bound cardinality.
