@@ -4,6 +4,7 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { OPENAPI_SCHEMES } from '../access/access.decorators';
 import { AppModule } from '../app.module';
+import { registerCors } from '../common/cors';
 import { ErrorFilter, httpErrorCode, statusOfFrameworkError } from '../common/error.filter';
 import { logger } from '../common/logger';
 import { NestPinoLogger } from '../common/nest-logger';
@@ -39,6 +40,7 @@ export async function createApp(runtime: SatgateRuntime): Promise<NestFastifyApp
   fastify.addHook('onRequest', async (req, reply) => {
     reply.header('X-Request-Id', req.id);
   });
+  registerCors(fastify);
   fastify.addHook('onResponse', async (req, reply) => {
     const route = (req as MetricsLabelled).metricsRoute ?? req.routeOptions?.url ?? 'unmatched';
     const seconds = reply.elapsedTime / 1000;
