@@ -12,7 +12,7 @@ import {
   L402Presented,
   L402Rejected,
 } from './access.ports';
-import { adminTokenMatches } from './admin-token';
+import { constantTimeEqual } from '../core/oauth/secrets';
 import { bearerChallenge } from './bearer-challenge';
 import { PresentedCredential, readCredential } from './credentials';
 import type { L402Principal, OAuthPrincipal, Principal } from './principal';
@@ -49,7 +49,7 @@ export class PolicyEvaluator {
   }
 
   private admin(credential: PresentedCredential): Principal {
-    if (credential.kind === 'bearer' && adminTokenMatches(credential.token, this.config.adminToken)) {
+    if (credential.kind === 'bearer' && constantTimeEqual(credential.token, this.config.adminToken)) {
       return { admin: true };
     }
     throw new AccessDenied(

@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, PickType } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
 import { LocalAccount } from './account.entity';
@@ -21,14 +21,7 @@ export class AccountCreateDto {
 }
 
 /** `POST /admin/accounts/:id/password`. Without a password satgate generates one and returns it once. */
-export class AccountPasswordResetDto {
-  @ApiPropertyOptional({ minLength: PASSWORD_MIN_LENGTH, maxLength: PASSWORD_MAX_LENGTH })
-  @IsOptional()
-  @IsString()
-  @MinLength(PASSWORD_MIN_LENGTH, { message: `password must be at least ${PASSWORD_MIN_LENGTH} characters` })
-  @MaxLength(PASSWORD_MAX_LENGTH, { message: `password must be at most ${PASSWORD_MAX_LENGTH} characters` })
-  password?: string;
-}
+export class AccountPasswordResetDto extends PickType(AccountCreateDto, ['password'] as const) {}
 
 /** What the admin API shows of an account; never the hash. `password` appears only when satgate generated it. */
 export interface AccountView {
