@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { AppConfig, LndCredentials, RuntimeConfig } from '../config/config.types';
 import { startEmbeddedPostgres } from '../database/embedded-postgres';
+import { waitForDatabase } from '../database/database.wait';
 import { startDemoOrigin } from '../demo/demo-origin';
 import { lockDataDir } from './data-dir-lock';
 import { resolveSecrets } from './secrets';
@@ -36,7 +37,13 @@ export async function startRuntime(appConfig: AppConfig): Promise<SatgateRuntime
     const config = resolveSecrets(appConfig);
 
     let databaseUrl = config.databaseUrl;
-    if (!databaseUrl) {
+    if (databaseUrl) {
+      await waitForDatabase({
+        url: databaseUrl,
+        timeoutSeconds: config.databaseConnectTimeoutSeconds,
+        report: (line) => process.stderr.write(`satgate: ${line}\n`),
+      });
+    } else {
       const pg = await startEmbeddedPostgres(config.dataDir);
       stops.push(() => pg.stop());
       databaseUrl = pg.url;

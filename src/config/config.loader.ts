@@ -59,6 +59,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConf
     dataDir,
     databaseUrl,
     databasePoolSize: env.DATABASE_POOL_SIZE?.trim() ? reader.integer('DATABASE_POOL_SIZE', 10, 1, 1000) : undefined,
+    databaseConnectTimeoutSeconds: reader.integer('DATABASE_CONNECT_TIMEOUT', 60, 0, 3600),
     jwtSecret,
     adminToken,
     originJwtSecret,

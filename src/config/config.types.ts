@@ -21,6 +21,8 @@ export interface AppConfig {
   databaseUrl?: string;
   /** Connections per instance; unset: 10 on a real Postgres, 1 on the embedded one (see data-source.options). */
   databasePoolSize?: number;
+  /** Seconds to keep retrying an unreachable DATABASE_URL at start before exiting non-zero. */
+  databaseConnectTimeoutSeconds: number;
   /** Raw-string HS256 secret for user JWTs (Alby compatible). Generated in embedded mode when unset. */
   jwtSecret?: string;
   /** Bearer token of the admin API. Generated in embedded mode when unset. */
