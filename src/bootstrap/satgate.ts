@@ -2,6 +2,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { AppConfig } from '../config/config.types';
 import { configureLogger } from '../common/logger';
 import { createApp } from './app.factory';
+import { HttpDrain } from './http.drain';
 import { SatgateRuntime, startRuntime } from './runtime';
 
 /** A listening satgate: its URL, the Nest app and its runtime. `close` stops everything it started. */
@@ -12,13 +13,21 @@ export interface RunningSatgate {
   close(): Promise<void>;
 }
 
+/**
+ * How long shutdown waits for requests in flight and kept-alive connections before cutting what is left
+ * (long-lived streams); main.ts's forced exit comes later.
+ */
+export const DRAIN_GRACE_MS = 10_000;
+
 /** The one start path, shared by `npm start` and the test suites. */
 export async function startSatgate(config: AppConfig): Promise<RunningSatgate> {
   configureLogger(config.logLevel, config.logFile);
   const runtime = await startRuntime(config);
   let app: NestFastifyApplication | undefined;
+  let drain: HttpDrain;
   try {
     app = await createApp(runtime);
+    drain = new HttpDrain(app.getHttpServer(), app.getHttpAdapter().getInstance());
     await app.listen(config.port, config.host);
   } catch (err) {
     await app?.close().catch(() => undefined);
@@ -38,6 +47,8 @@ export async function startSatgate(config: AppConfig): Promise<RunningSatgate> {
     runtime,
     close: () =>
       (closing ??= (async () => {
+        // Order matters: no new requests, in-flight ones answered, then the origin pool and the database.
+        await drain.drain(DRAIN_GRACE_MS);
         await started.close();
         await runtime.stop();
       })()),

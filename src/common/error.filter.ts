@@ -1,6 +1,8 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AccessDenied } from '../access/access-denied';
+import { TemporarilyUnavailable } from '../core/oauth';
+import { DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnavailable } from '../database/database-unavailable';
 import { logger } from './logger';
 
 /** Errors that know their wire form (OAuth errors from core/oauth implement this). */
@@ -52,6 +54,11 @@ export class ErrorFilter implements ExceptionFilter {
       void reply.status(status).send(bodyOf(status, err.getResponse()));
       return;
     }
+    if (isDatabaseUnavailable(err)) {
+      logger.warn({ reqId: req.id, err: (err as Error)?.message }, 'database unavailable');
+      renderDatabaseUnavailable(req, reply);
+      return;
+    }
     const failed = err as { driverError?: { code?: unknown }; code?: unknown } | undefined;
     const sqlState = failed?.driverError?.code ?? failed?.code;
     if (typeof sqlState === 'string' && INPUT_SQLSTATES.has(sqlState)) {
@@ -69,6 +76,23 @@ export class ErrorFilter implements ExceptionFilter {
     logger.error({ reqId: req.id, err: describe(err) }, 'unhandled error');
     void reply.status(500).send({ error: 'server_error', error_description: 'internal error', request_id: req.id });
   }
+}
+
+/**
+ * 503 + Retry-After while the database cannot be reached. OAuth endpoints answer in their own format:
+ * `temporarily_unavailable` (RFC 6749 §4.1.2.1, also used at the token endpoint's JSON error), shown
+ * directly rather than redirected, since the redirect URI cannot be checked without the database.
+ */
+function renderDatabaseUnavailable(req: FastifyRequest, reply: FastifyReply): void {
+  const description = 'the database is unreachable; retry later';
+  const body = /^\/oauth(\/|$)/.test(req.url)
+    ? new TemporarilyUnavailable(description).toBody()
+    : { error: 'database_unavailable', error_description: description };
+  void reply
+    .status(503)
+    .header('Retry-After', String(DATABASE_RETRY_AFTER_SECONDS))
+    .header('Cache-Control', 'no-store')
+    .send(body);
 }
 
 /** Fastify's own 4xx errors (bad JSON, body too large, unsupported media type) keep their status. */

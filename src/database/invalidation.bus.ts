@@ -7,7 +7,15 @@ import { logger } from '../common/logger';
 
 const PG_CHANNEL = 'satgate_invalidation';
 const RECONNECT_MIN_MS = 250;
-const RECONNECT_MAX_MS = 10_000;
+/** Short: while disconnected, every cached credential older than the bound below costs a query. */
+const RECONNECT_MAX_MS = 2_000;
+
+/**
+ * The promise of the README ("Outages"): a revocation committed on any instance holds on every other one
+ * within this long. With the listener up, NOTIFY delivers it in milliseconds; while it is down, no cached
+ * credential is answered if the database confirmed it longer ago than this.
+ */
+export const REVOCATION_BOUND_MS = 1000;
 
 /**
  * The key delivered to every handler when notifications may have been missed (the listening connection was
@@ -25,7 +33,8 @@ export interface Invalidation {
  * Tells every instance sharing the database to drop a cached entry, so a revocation holds everywhere within
  * a second. On a real Postgres: NOTIFY through the ordinary pool (so a publish fails loudly when the database
  * is down) and LISTEN on one dedicated connection. When that connection drops, it reconnects with backoff and
- * then delivers INVALIDATE_ALL to every handler, because notifications sent meanwhile are lost.
+ * then delivers INVALIDATE_ALL to every handler, because notifications sent meanwhile are lost; until then
+ * caches re-check what they answer (`recheckAfterMs`).
  * The embedded Postgres does not carry notifications across connections, but embedded mode is a single
  * instance, so local delivery is all it needs. Local handlers always run before `publish` returns.
  */
@@ -74,6 +83,14 @@ export class InvalidationBus implements OnModuleInit, OnApplicationShutdown {
     return this.runtime.embedded || this.listener !== undefined;
   }
 
+  /**
+   * How long a cached answer may go unconfirmed by the database right now: without limit while revocations
+   * arrive, REVOCATION_BOUND_MS while they cannot (undefined = no limit).
+   */
+  get recheckAfterMs(): number | undefined {
+    return this.listening ? undefined : REVOCATION_BOUND_MS;
+  }
+
   private deliver(msg: Invalidation): void {
     for (const h of this.handlers.get(msg.topic) ?? []) h(msg.key);
   }
@@ -85,7 +102,13 @@ export class InvalidationBus implements OnModuleInit, OnApplicationShutdown {
   private async connect(): Promise<void> {
     if (this.closed || this.connecting || this.listener) return;
     this.connecting = true;
-    const client = new Client({ connectionString: this.runtime.databaseUrl, application_name: 'satgate-invalidation' });
+    // keepAlive: a silently dead link (no FIN) is noticed too, so the cache stops vouching for entries.
+    const client = new Client({
+      connectionString: this.runtime.databaseUrl,
+      application_name: 'satgate-invalidation',
+      keepAlive: true,
+      connectionTimeoutMillis: 5_000,
+    });
     let lost = false;
     const onLost = (why: string): void => {
       if (lost) return; // pg reports one broken connection as several 'error'/'end' events

@@ -90,7 +90,10 @@ export class ChallengeIssuer {
       if (!(err instanceof LightningError)) throw err;
       // Unreachable is routine (node restarting); anything else (e.g. a macaroon without invoice rights) is
       // a misconfiguration the operator must see. Either way the client can only retry later.
-      if (err instanceof LightningUnavailableError) logger.warn({ err: err.message }, 'L402 challenge: lightning node unavailable');
+      // While the breaker is open every challenge fails at once: only the call that opened it is logged.
+      if (err instanceof LightningUnavailableError) {
+        if (err.reason !== 'CircuitOpen') logger.warn({ err: err.message }, 'L402 challenge: lightning node unavailable');
+      }
       else logger.error({ err: err.message, reason: err.reason }, 'L402 challenge: lightning node refused to create an invoice');
       return lightningUnavailable();
     }

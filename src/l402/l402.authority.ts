@@ -80,6 +80,11 @@ export class L402AuthorityService implements L402Authority, OnModuleInit {
       const target = { service: requirement.service ?? DEFAULT_SERVICE, capability: requirement.capability };
       const key = VerifiedCredentialCache.keyOf(presented.form, presented.value, target.service, target.capability);
       verified = this.verified.get(key, this.clock.now());
+      // While revocations cannot arrive, a hit stands only if its root key (re-read after the bound) does.
+      if (verified && !this.bus.listening && !(await this.rootKeyStillValid(verified.idHash))) {
+        this.verified.forgetToken(verified.idHash);
+        verified = undefined;
+      }
       if (!verified) {
         const startedAt = this.verified.epoch();
         credential = presented.form === 'authorization' ? parseL402Token(presented.value) : parseMacaroonHeader(presented.value);
@@ -113,6 +118,12 @@ export class L402AuthorityService implements L402Authority, OnModuleInit {
     if (!credential) return undefined;
     const record = await this.rootKeys.getRootKey(identifierHash(credential.macaroon.identifier));
     return record && !record.revokedAt ? (record.oauthGrant ?? undefined) : undefined;
+  }
+
+  private async rootKeyStillValid(idHashHex: string): Promise<boolean> {
+    const pending = this.rootKeys.getRootKey(Buffer.from(idHashHex, 'hex'));
+    const record = isThenable(pending) ? await pending : pending;
+    return record !== undefined && !record.revokedAt;
   }
 
   /**

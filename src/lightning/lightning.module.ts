@@ -21,7 +21,8 @@ export class LightningHealth implements HealthIndicator {
   async check(): Promise<HealthReport> {
     if (!this.lightning) return { ok: true, configured: false };
     try {
-      const info = await this.lightning.nodeInfo();
+      // Short deadline (and none at all while the node is known down): /health must answer promptly.
+      const info = await this.lightning.nodeInfo({ timeoutMs: 1000 });
       return { ok: true, alias: info.alias, pubkey: info.pubkey, network: info.network, synced: info.synced, blockHeight: info.blockHeight };
     } catch (err) {
       return { ok: false, error: (err as Error).message };

@@ -20,6 +20,7 @@ import {
   unpackLightningError,
 } from './lightning.errors';
 import { chainNetworkOf, type ChainNetwork } from './chain.networks';
+import { NodeCircuitBreaker } from './node.breaker';
 import {
   subscribeSettlements,
   type SettlementSubscriptionHandle,
@@ -36,7 +37,12 @@ export interface LightningServiceOptions {
   macaroon: string;
   /** Deadline of each non-payment call, so a hung node surfaces as unavailable. Default 15000 ms. */
   callTimeoutMs?: number;
+  /** Deadline of createInvoice: a caller waits for its challenge, so this is short. Default 1500 ms. */
+  issueTimeoutMs?: number;
 }
+
+/** Deadline of the breaker's probe and of nodeInfo for /health. */
+const PROBE_TIMEOUT_MS = 1000;
 
 /** An invoice issued by createInvoice. */
 export interface CreatedInvoice {
@@ -109,15 +115,34 @@ const { parsePaymentRequest } = require('invoices') as { parsePaymentRequest(a: 
  * Every failure comes out typed (see lightning.errors.ts): LightningUnavailableError when the node cannot
  * be reached or does not answer within `callTimeoutMs`, LightningPaymentError for payments, LightningError
  * for the rest. Call close() to release the gRPC channels (and stop settlement subscriptions).
+ *
+ * Outages: once a call finds the node unreachable, a circuit breaker answers every further call with
+ * LightningUnavailableError at once, and probes the node on a fresh gRPC channel (an old channel may sit in
+ * grpc-js's reconnect back-off long after the node is back). When the probe answers, that channel replaces
+ * the old one and the settlement streams resubscribe immediately.
  */
 export class LightningService {
-  private readonly lnd: AuthenticatedLnd;
+  private lnd: AuthenticatedLnd;
   private readonly callTimeoutMs: number;
+  private readonly issueTimeoutMs: number;
   private readonly subscriptions = new Set<SettlementSubscriptionHandle>();
+  private readonly breaker: NodeCircuitBreaker;
 
-  constructor(opts: LightningServiceOptions) {
-    this.lnd = authenticatedLndGrpc({ socket: opts.socket, cert: opts.cert, macaroon: opts.macaroon }).lnd;
+  constructor(private readonly opts: LightningServiceOptions) {
+    this.lnd = this.connect();
     this.callTimeoutMs = opts.callTimeoutMs ?? 15_000;
+    this.issueTimeoutMs = opts.issueTimeoutMs ?? 1500;
+    this.breaker = new NodeCircuitBreaker(
+      () => this.probeFreshChannel(),
+      () => {
+        for (const s of this.subscriptions) s.retryNow();
+      },
+    );
+  }
+
+  /** True while the node is known to be down (calls fail at once). */
+  get knownDown(): boolean {
+    return this.breaker.isOpen;
   }
 
   /** Issues an invoice for `sats` that expires after `expirySeconds`. */
@@ -126,13 +151,16 @@ export class LightningService {
     if (!Number.isSafeInteger(args.expirySeconds) || args.expirySeconds <= 0) {
       throw new LightningError('expirySeconds must be a positive integer', 'InvalidExpiry');
     }
-    const res = await this.call('createInvoice', () =>
-      createInvoice({
-        lnd: this.lnd,
-        tokens: args.sats,
-        description: args.memo,
-        expires_at: new Date(Date.now() + args.expirySeconds * 1000).toISOString(),
-      }),
+    const res = await this.call(
+      'createInvoice',
+      () =>
+        createInvoice({
+          lnd: this.lnd,
+          tokens: args.sats,
+          description: args.memo,
+          expires_at: new Date(Date.now() + args.expirySeconds * 1000).toISOString(),
+        }),
+      this.issueTimeoutMs,
     );
     return {
       paymentHash: res.id,
@@ -170,12 +198,19 @@ export class LightningService {
 
   /** Follows settlements from `fromSettleIndex` on (see settlement.subscription.ts); reconnects by itself. */
   subscribeSettlements(opts: SettlementSubscriptionOptions): SettlementSubscriptionHandle {
-    const inner = subscribeSettlements(this.lnd, opts);
-    const handle = {
+    const inner = subscribeSettlements(() => this.lnd, {
+      ...opts,
+      onError: (err) => {
+        if (err instanceof LightningUnavailableError) this.breaker.trip();
+        opts.onError?.(err);
+      },
+    });
+    const handle: SettlementSubscriptionHandle = {
       stop: () => {
         inner.stop();
         this.subscriptions.delete(handle);
       },
+      retryNow: () => inner.retryNow(),
     };
     this.subscriptions.add(handle);
     return handle;
@@ -250,8 +285,8 @@ export class LightningService {
   }
 
   /** Alias, identity key, network and sync state (needs the info:read permission: readonly or admin). */
-  async nodeInfo(): Promise<NodeInfo> {
-    const info = await this.call('getWalletInfo', () => getWalletInfo({ lnd: this.lnd }));
+  async nodeInfo(opts: { timeoutMs?: number } = {}): Promise<NodeInfo> {
+    const info = await this.call('getWalletInfo', () => getWalletInfo({ lnd: this.lnd }), opts.timeoutMs ?? PROBE_TIMEOUT_MS);
     const chain = info.chains[0];
     return {
       alias: info.alias,
@@ -264,19 +299,53 @@ export class LightningService {
 
   /** Stops subscriptions and closes the gRPC channels; the service is unusable afterwards. */
   close(): void {
+    this.breaker.stop();
     for (const s of [...this.subscriptions]) s.stop();
-    for (const client of Object.values(this.lnd as Record<string, { close?: () => void }>)) client?.close?.();
+    closeChannels(this.lnd);
   }
 
-  private call<T>(action: string, run: () => Promise<T>): Promise<T> {
+  private connect(): AuthenticatedLnd {
+    return authenticatedLndGrpc({ socket: this.opts.socket, cert: this.opts.cert, macaroon: this.opts.macaroon }).lnd;
+  }
+
+  /** The breaker's probe: GetInfo on a new channel; on an answer that channel becomes the one in use. */
+  private async probeFreshChannel(): Promise<void> {
+    const fresh = this.connect();
+    try {
+      await withDeadline(getWalletInfo({ lnd: fresh }), PROBE_TIMEOUT_MS, () => new Error('probe timed out'));
+    } catch (err) {
+      closeChannels(fresh);
+      throw err;
+    }
+    const old = this.lnd;
+    this.lnd = fresh;
+    closeChannels(old);
+  }
+
+  private call<T>(action: string, run: () => Promise<T>, timeoutMs = this.callTimeoutMs): Promise<T> {
+    if (this.breaker.isOpen) {
+      const since = this.breaker.openSince?.toISOString();
+      return Promise.reject(
+        new LightningUnavailableError(`lightning node unavailable (${action}): unreachable since ${since}, probing`, 'CircuitOpen'),
+      );
+    }
     return withDeadline(
       run(),
-      this.callTimeoutMs,
-      () => new LightningUnavailableError(`lightning node unavailable (${action}): no answer within ${this.callTimeoutMs} ms`, 'Timeout'),
-    ).catch((err) => {
-      throw toLightningError(err, action);
-    });
+      timeoutMs,
+      () => new LightningUnavailableError(`lightning node unavailable (${action}): no answer within ${timeoutMs} ms`, 'Timeout'),
+    ).then(
+      (result) => result,
+      (err) => {
+        const failure = toLightningError(err, action);
+        if (failure instanceof LightningUnavailableError) this.breaker.trip();
+        throw failure;
+      },
+    );
   }
+}
+
+function closeChannels(lnd: AuthenticatedLnd): void {
+  for (const client of Object.values(lnd as Record<string, { close?: () => void }>)) client?.close?.();
 }
 
 function withDeadline<T>(promise: Promise<T>, ms: number, onTimeout: () => Error): Promise<T> {

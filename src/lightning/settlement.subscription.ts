@@ -26,9 +26,11 @@ export interface SettlementSubscriptionOptions {
   reconnectDelayMs?: number;
 }
 
-/** Handle to stop a settlement subscription. */
+/** Handle to stop a settlement subscription, or to resubscribe at once (the node is known to be back). */
 export interface SettlementSubscriptionHandle {
   stop(): void;
+  /** Reopens the stream now, skipping the back-off (no-op while settlements are being handed over). */
+  retryNow(): void;
 }
 
 interface InvoiceMessage {
@@ -68,8 +70,11 @@ function quiet(s: InvoiceStream | undefined): void {
  * nothing piles up in memory), the settlements already received are retried in order with the same backoff,
  * and once they are through the stream is reopened from the last handled index — LND replays whatever
  * settled meanwhile. A failing callback therefore delays delivery; it never loses a settlement.
+ *
+ * `lnd` is a getter: the owner may replace the gRPC channel after an outage (lightning.service.ts) and call
+ * `retryNow()`, so the stream comes back as soon as the node does.
  */
-export function subscribeSettlements(lnd: AuthenticatedLnd, opts: SettlementSubscriptionOptions): SettlementSubscriptionHandle {
+export function subscribeSettlements(lnd: () => AuthenticatedLnd, opts: SettlementSubscriptionOptions): SettlementSubscriptionHandle {
   const baseDelay = opts.reconnectDelayMs ?? 1000;
   /** Highest settle index whose callback resolved: the cursor every reconnect resumes from. */
   let handled = Math.max(0, Math.floor(opts.fromSettleIndex));
@@ -155,7 +160,7 @@ export function subscribeSettlements(lnd: AuthenticatedLnd, opts: SettlementSubs
     // Only called with an empty queue (at start, after a drain, or on a stream retry while nothing is being
     // handed over), so everything received is handled and LND replays from exactly there.
     received = handled;
-    const s = lnd.default.subscribeInvoices({ settle_index: String(handled) }) as InvoiceStream;
+    const s = lnd().default.subscribeInvoices({ settle_index: String(handled) }) as InvoiceStream;
     stream = s;
     s.on('data', (m) => {
       streamDelay = baseDelay;
@@ -177,6 +182,13 @@ export function subscribeSettlements(lnd: AuthenticatedLnd, opts: SettlementSubs
       clearTimeout(timer);
       wakeRetry?.();
       closeStream();
+    },
+    retryNow: () => {
+      if (stopped || draining) return;
+      clearTimeout(timer);
+      closeStream();
+      streamDelay = baseDelay;
+      connect();
     },
   };
 }

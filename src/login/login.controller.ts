@@ -3,6 +3,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Public } from '../access/access.decorators';
 import { logger } from '../common/logger';
+import { DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnavailable } from '../database/database-unavailable';
 import { OAuthClock } from '../oauth/oauth.clock';
 import { AccountPagesService } from './account-pages.service';
 import type { BrowserRequest } from './browser.sessions';
@@ -68,6 +69,12 @@ export class LoginController {
     try {
       result = await handler(browserRequest(req), this.clock.now());
     } catch (err) {
+      if (isDatabaseUnavailable(err)) {
+        logger.warn({ reqId: req.id, err: (err as Error).message }, 'login page: database unavailable');
+        const html = renderErrorPage({ title: 'Temporarily unavailable', message: 'satgate cannot reach its database. Try again in a moment.' });
+        writePage(reply, page(503, html, [], { 'Retry-After': String(DATABASE_RETRY_AFTER_SECONDS) }));
+        return;
+      }
       logger.error({ reqId: req.id, err: (err as Error).message, stack: (err as Error).stack }, 'login page failed');
       result = page(500, renderErrorPage({ title: 'Something went wrong', message: 'satgate could not complete this step. Try again in a moment.' }));
     }

@@ -2,6 +2,7 @@ import { Injectable, OnModuleInit } from '@nestjs/common';
 import type { BearerAuthenticator, GrantStatus } from '../access/access.ports';
 import type { OAuthPrincipal } from '../access/principal';
 import { hashSecret } from '../core/oauth';
+import { isDatabaseUnavailable } from '../database/database-unavailable';
 import { INVALIDATE_ALL, InvalidationBus } from '../database/invalidation.bus';
 import { GrantsRepository } from './grants.repository';
 import { OAuthClock } from './oauth.clock';
@@ -18,7 +19,9 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * The OAuth side of the access guard (port `BEARER_AUTHENTICATOR`): access token -> principal, and the state
  * of a grant an L402 is bound to. Both are answered from an in-process cache once seen (no database query on
  * the hot path), and both caches are emptied by the InvalidationBus when a grant, token or client is revoked
- * on any instance.
+ * on any instance. While the bus cannot hear revocations, cached answers are re-checked after
+ * REVOCATION_BOUND_MS; while the database cannot be reached, a token or grant known good is served until its
+ * own expiry (no revocation can be committed meanwhile; README "Outages").
  */
 @Injectable()
 export class OAuthBearerAuthenticator implements BearerAuthenticator, OnModuleInit {
@@ -43,12 +46,19 @@ export class OAuthBearerAuthenticator implements BearerAuthenticator, OnModuleIn
     if (token.length === 0 || token.length > MAX_TOKEN_LENGTH) return undefined;
     const hash = hashSecret(token);
     const nowMs = this.clock.now().getTime();
-    const cached = this.cache.get(hash, nowMs);
+    const cached = this.cache.get(hash, nowMs, { recheckAfterMs: this.bus.recheckAfterMs });
     if (cached === INVALID) return undefined;
     if (cached) return cached;
 
     const epoch = this.cache.epoch();
-    const record = await this.tokens.findByHash(hash);
+    let record;
+    try {
+      record = await this.tokens.findByHash(hash);
+    } catch (err) {
+      const known = isDatabaseUnavailable(err) ? this.cache.fallback(hash, this.clock.now().getTime()) : undefined;
+      if (known) return known;
+      throw err;
+    }
     const now = this.clock.now();
     if (!record || record.kind !== 'access' || tokenProblem(record, now)) {
       this.cache.putInvalid(hash, now.getTime(), epoch);
@@ -63,14 +73,21 @@ export class OAuthBearerAuthenticator implements BearerAuthenticator, OnModuleIn
   async grantStatus(grantId: string): Promise<GrantStatus> {
     if (!UUID.test(grantId)) return { live: false };
     const nowMs = this.clock.now().getTime();
-    const cached = this.cache.getGrant(grantId, nowMs);
+    const cached = this.cache.getGrant(grantId, nowMs, { recheckAfterMs: this.bus.recheckAfterMs });
     if (cached) return cached;
 
     const epoch = this.cache.epoch();
-    const record = await this.grants.findStatus(grantId);
+    let record: Awaited<ReturnType<GrantsRepository['findStatus']>>;
+    try {
+      record = await this.grants.findStatus(grantId);
+    } catch (err) {
+      const known = isDatabaseUnavailable(err) ? this.cache.fallbackGrant(grantId, this.clock.now().getTime()) : undefined;
+      if (known) return known;
+      throw err;
+    }
     const now = this.clock.now();
     const live = record && !record.grant.revokedAt && record.grant.expiresAt.getTime() > now.getTime();
-    const status: GrantStatus = live ? { live: true, principal: grantPrincipalOf(record) } : { live: false };
+    const status: GrantStatus = live && record ? { live: true, principal: grantPrincipalOf(record) } : { live: false };
     this.cache.putGrant(grantId, status, now.getTime(), epoch);
     return status;
   }

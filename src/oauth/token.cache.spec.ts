@@ -84,3 +84,26 @@ test('grant statuses: live until the grant expires, dropped with the grant or it
   c.dropClient('c2');
   assert.equal(c.getGrant('g2', T0), undefined);
 });
+
+test('while revocations cannot arrive, an entry confirmed too long ago is not answered but kept as a fallback', async () => {
+  const c = cache(100, 120_000);
+  c.put('h1', principal(), T0, c.epoch());
+  c.putGrant('g1', { live: true, principal: principal() }, T0, c.epoch());
+  assert.deepEqual(c.get('h1', T0, { recheckAfterMs: 60_000 }), principal(), 'confirmed just now');
+  await new Promise((r) => setTimeout(r, 5));
+  assert.equal(c.get('h1', T0, { recheckAfterMs: 1 }), undefined, 'must be re-checked');
+  assert.equal(c.getGrant('g1', T0, { recheckAfterMs: 1 }), undefined, 'grant must be re-checked');
+  assert.deepEqual(c.get('h1', T0), principal(), 'with the listener up it is answered again');
+  assert.deepEqual(c.fallback('h1', T0 + 59_999), principal(), 'known good while the database is down');
+  assert.equal(c.fallbackGrant('g1', T0)?.live, true);
+});
+
+test('the outage fallback serves a stale entry until the token expires, never after', () => {
+  const c = cache(100, 10_000);
+  c.put('h1', principal(), T0, c.epoch());
+  assert.equal(c.get('h1', T0 + 10_000), undefined, 'stale: the database is asked');
+  assert.deepEqual(c.fallback('h1', T0 + 30_000), principal(), 'database down: still known good');
+  assert.equal(c.fallback('h1', T0 + 60_000), undefined, 'expired');
+  c.dropGrant('g1');
+  assert.equal(c.fallback('h1', T0 + 30_000), undefined, 'a revocation heard drops the fallback too');
+});

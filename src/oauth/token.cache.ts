@@ -20,6 +20,8 @@ interface TokenEntry {
   principal: OAuthPrincipal;
   expiresAtMs: number;
   staleAtMs: number;
+  /** performance.now() when the database last confirmed it: elapsed time, immune to clock changes. */
+  checkedAt: number;
 }
 
 interface GrantEntry {
@@ -27,6 +29,20 @@ interface GrantEntry {
   clientId?: string;
   expiresAtMs: number;
   staleAtMs: number;
+  checkedAt: number;
+}
+
+/** How a lookup may use the cache. */
+export interface CacheUse {
+  /**
+   * Answer only entries the database confirmed less than this long ago (set while the invalidation listener
+   * is down: no revocation could reach this instance, so the cache may not vouch for longer than this).
+   */
+  recheckAfterMs?: number;
+}
+
+function checkedTooLongAgo(checkedAt: number, use: CacheUse): boolean {
+  return use.recheckAfterMs !== undefined && performance.now() - checkedAt >= use.recheckAfterMs;
 }
 
 /**
@@ -36,6 +52,9 @@ interface GrantEntry {
  *
  * Race rule: a revocation may commit while a lookup is in flight. Every drop bumps an epoch; a lookup records
  * the epoch before its query and its result is only stored if no drop happened meanwhile.
+ *
+ * An entry that is stale (maxAge) or too long unconfirmed ({@link CacheUse}) is not answered by `get` but
+ * is kept until it expires: `fallback` serves it while the database cannot be reached (README: "Outages").
  */
 export class TokenCache {
   private readonly valid = new Map<string, TokenEntry>();
@@ -58,19 +77,16 @@ export class TokenCache {
   }
 
   /** The principal of a cached valid token, INVALID when known invalid or expired, undefined when not known. */
-  get(tokenHash: string, nowMs: number): OAuthPrincipal | typeof INVALID | undefined {
+  get(tokenHash: string, nowMs: number, use: CacheUse = {}): OAuthPrincipal | typeof INVALID | undefined {
     const entry = this.valid.get(tokenHash);
     if (entry) {
       if (nowMs >= entry.expiresAtMs) {
         this.remove(tokenHash);
         return INVALID;
       }
-      if (nowMs >= entry.staleAtMs) {
-        this.remove(tokenHash);
-        return undefined;
-      }
       this.valid.delete(tokenHash);
       this.valid.set(tokenHash, entry);
+      if (nowMs >= entry.staleAtMs || checkedTooLongAgo(entry.checkedAt, use)) return undefined;
       return entry.principal;
     }
     const staleAt = this.invalid.get(tokenHash);
@@ -82,6 +98,12 @@ export class TokenCache {
     return INVALID;
   }
 
+  /** A known-good token not yet expired, however long ago it was confirmed: for when the database is down. */
+  fallback(tokenHash: string, nowMs: number): OAuthPrincipal | undefined {
+    const entry = this.valid.get(tokenHash);
+    return entry && nowMs < entry.expiresAtMs ? entry.principal : undefined;
+  }
+
   put(tokenHash: string, principal: OAuthPrincipal, nowMs: number, epoch: number): void {
     if (epoch !== this.generation) return;
     this.remove(tokenHash);
@@ -89,6 +111,7 @@ export class TokenCache {
       principal,
       expiresAtMs: principal.expiresAt.getTime(),
       staleAtMs: nowMs + this.options.maxAgeMs,
+      checkedAt: performance.now(),
     });
     index(this.byGrant, principal.grantId, tokenHash);
     index(this.byClient, principal.clientId, tokenHash);
@@ -103,18 +126,22 @@ export class TokenCache {
     if (this.invalid.size > this.options.maxEntries) this.invalid.delete(this.invalid.keys().next().value as string);
   }
 
-  getGrant(grantId: string, nowMs: number): GrantStatus | undefined {
+  getGrant(grantId: string, nowMs: number, use: CacheUse = {}): GrantStatus | undefined {
     const entry = this.grants.get(grantId);
     if (!entry) return undefined;
     if (entry.status.live && nowMs >= entry.expiresAtMs) {
       this.grants.delete(grantId);
       return { live: false };
     }
-    if (nowMs >= entry.staleAtMs) {
-      this.grants.delete(grantId);
-      return undefined;
-    }
+    if (nowMs >= entry.staleAtMs || checkedTooLongAgo(entry.checkedAt, use)) return undefined;
     return entry.status;
+  }
+
+  /** The last known status of a grant not yet expired, for when the database is down. */
+  fallbackGrant(grantId: string, nowMs: number): GrantStatus | undefined {
+    const entry = this.grants.get(grantId);
+    if (!entry) return undefined;
+    return entry.status.live && nowMs >= entry.expiresAtMs ? { live: false } : entry.status;
   }
 
   putGrant(grantId: string, status: GrantStatus, nowMs: number, epoch: number): void {
@@ -125,6 +152,7 @@ export class TokenCache {
       clientId: status.live ? status.principal.clientId : undefined,
       expiresAtMs: status.live ? status.principal.expiresAt.getTime() : Number.POSITIVE_INFINITY,
       staleAtMs: nowMs + this.options.maxAgeMs,
+      checkedAt: performance.now(),
     });
     if (this.grants.size > this.options.maxEntries) this.grants.delete(this.grants.keys().next().value as string);
   }
