@@ -78,3 +78,40 @@ test('a WebSocket upgrade to the origin leaves the handshake headers to the ws c
     'x-request-id': 'req-1',
   });
 });
+
+test('toward the origin: path, method and client-address overrides and every caller X-Forwarded-* are dropped', () => {
+  const overrides = {
+    'x-original-url': '/admin',
+    'x-original-uri': '/admin',
+    'x-rewrite-url': '/admin',
+    'x-envoy-original-path': '/admin',
+    'x-http-method-override': 'DELETE',
+    'x-http-method': 'DELETE',
+    'x-method-override': 'DELETE',
+    'x-host': 'evil.example',
+    'x-original-host': 'evil.example',
+    'x-real-ip': '6.6.6.6',
+    'true-client-ip': '6.6.6.6',
+    'x-client-ip': '6.6.6.6',
+    'x-cluster-client-ip': '6.6.6.6',
+    'cf-connecting-ip': '6.6.6.6',
+    'fastly-client-ip': '6.6.6.6',
+    'x-forwarded-prefix': '/admin',
+    'x-forwarded-uri': '/admin',
+    'x-forwarded-path': '/admin',
+    'x-forwarded-port': '1',
+    'x-forwarded-server': 'evil',
+    'x-forwarded-scheme': 'http',
+    'x-forwarded-ssl': 'off',
+  };
+  const out = requestHeadersForOrigin({ ...overrides, 'x-kept': '1' }, forwarded, {});
+  assert.deepEqual(out, {
+    'x-kept': '1',
+    'x-forwarded-for': '203.0.113.7, 10.0.0.2',
+    'x-forwarded-proto': 'https',
+    'x-forwarded-host': 'pay.example.com',
+    'x-request-id': 'req-1',
+  });
+  const ws = upgradeHeadersForOrigin({ ...overrides }, forwarded, {});
+  for (const name of Object.keys(overrides)) assert.equal(name in ws, false, name);
+});

@@ -6,8 +6,8 @@ import type { IncomingHttpHeaders } from 'node:http';
  * Hop-by-hop headers (RFC 9110 §7.6.1) belong to one connection and are never forwarded, in either direction,
  * nor is any header the `Connection` header names. Toward the origin satgate also drops the caller's
  * credentials (`Authorization`, aperture's macaroon headers) and every `X-Satgate-*` header — the origin trusts
- * those as satgate's statement of who calls, so a caller must not be able to send them — and replaces
- * `X-Forwarded-*` with its own.
+ * those as satgate's statement of who calls, so a caller must not be able to send them — every caller-sent
+ * `X-Forwarded-*`, which it replaces with its own, and the path/method/address override headers below.
  */
 const HOP_BY_HOP = new Set([
   'connection',
@@ -28,12 +28,24 @@ const NOT_FORWARDED = new Set([
   'authorization',
   'macaroon',
   'grpc-metadata-macaroon',
-  'x-forwarded-for',
-  'x-forwarded-proto',
-  'x-forwarded-host',
-  'x-forwarded-port',
   'forwarded',
+  // Overrides an origin (or a framework in front of it) may honour to serve another path or method than the
+  // one the route's policy checked, or to believe another client address: never the caller's to set.
+  'x-original-url',
+  'x-original-uri',
+  'x-rewrite-url',
+  'x-envoy-original-path',
+  'x-http-method-override',
+  'x-http-method',
+  'x-method-override',
+  'x-host',
+  'x-original-host',
   'x-real-ip',
+  'true-client-ip',
+  'x-client-ip',
+  'x-cluster-client-ip',
+  'cf-connecting-ip',
+  'fastly-client-ip',
   // undici refuses `expect` (it does not implement 100-continue); the body is streamed regardless.
   'expect',
 ]);
@@ -75,7 +87,9 @@ export function requestHeadersForOrigin(
   for (const name in incoming) {
     const value = incoming[name];
     if (value === undefined) continue;
-    if (HOP_BY_HOP.has(name) || NOT_FORWARDED.has(name) || name.startsWith('x-satgate-') || listed?.has(name)) continue;
+    if (HOP_BY_HOP.has(name) || NOT_FORWARDED.has(name) || listed?.has(name)) continue;
+    // Every caller-sent X-Forwarded-* (-Prefix, -Uri, -Path, -Port, ...): satgate sets its own For/Proto/Host.
+    if (name.startsWith('x-satgate-') || name.startsWith('x-forwarded-')) continue;
     out[name] = value;
   }
   out['x-forwarded-for'] = forwarded.chain.join(', ');

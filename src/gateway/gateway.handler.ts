@@ -12,7 +12,7 @@ import { ForwardedFor, requestHeadersForOrigin, responseHeadersForClient, upgrad
 import { IdentityHeaders } from './identity-headers';
 import { OriginProxy } from './origin-proxy';
 import type { PathBindings } from './route-pattern';
-import { CompiledRoute, upstreamPath } from './route-table';
+import { canonicalHost, CompiledRoute, upstreamPath } from './route-table';
 import { RouteTableService } from './route-table.service';
 import { joinSockets, openUpstream, PendingUpstream, UpstreamRefused } from './ws-proxy';
 
@@ -20,6 +20,8 @@ import { joinSockets, openUpstream, PendingUpstream, UpstreamRefused } from './w
 export interface GatewayState {
   route: CompiledRoute;
   bindings: PathBindings;
+  /** The canonical path the route was matched on; exactly this is forwarded. */
+  path: string;
   upstream?: PendingUpstream;
 }
 
@@ -58,6 +60,7 @@ export class GatewayHandler implements BeforeApplicationShutdown {
     const url = req.url;
     const q = url.indexOf('?');
     const path = q < 0 ? url : url.slice(0, q);
+    if (hostHeaderCount(req.raw.rawHeaders) > 1) throw new InvalidInput('host', 'the request must carry exactly one Host header');
     const found = this.table.current().match(req.method, req.host, req.hostname, path);
     if (found.kind === 'bad_path') throw new InvalidInput('path', found.reason);
     if (found.kind === 'none' || !found.route.enabled) throw new NotFoundException(`Cannot ${req.method} ${path}`);
@@ -65,16 +68,16 @@ export class GatewayHandler implements BeforeApplicationShutdown {
     req.metricsRoute = `gateway:${route.name}`; // refusals are counted under the route too
     req.accessPolicy = route.policy;
     req.principal = await this.evaluator.evaluate(route.policy, req);
-    req.gateway = { route, bindings: found.bindings };
-    if ((req as { ws?: boolean }).ws) await this.openWebSocket(req, reply, path, url.slice(path.length));
+    req.gateway = { route, bindings: found.bindings, path: found.path };
+    if ((req as { ws?: boolean }).ws) await this.openWebSocket(req, reply, found.path, q < 0 ? '' : url.slice(q));
   }
 
   /** handler: forward the admitted request over HTTP. */
   async proxy(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
     const req = request as GatewayRequest;
-    const { route, bindings } = req.gateway!;
-    const path = req.url.split('?', 1)[0];
-    const target = upstreamPath(route, bindings, path, req.url.slice(path.length));
+    const { route, bindings, path } = req.gateway!;
+    const q = req.url.indexOf('?');
+    const target = upstreamPath(route, bindings, path, q < 0 ? '' : req.url.slice(q));
     const headers = requestHeadersForOrigin(req.headers, forwardedFor(req), await this.identity.for(req.principal));
     return this.proxyClient.forward(req, reply, route, target, headers);
   }
@@ -120,9 +123,16 @@ export class GatewayHandler implements BeforeApplicationShutdown {
 /** Subprotocol chosen by the origin, per raw request (read by the WebSocket server's handleProtocols). */
 const upstreamProtocols = new WeakMap<object, string>();
 
+/** How many Host headers the request carried (Node keeps only the first in `headers`). */
+function hostHeaderCount(raw: string[]): number {
+  let n = 0;
+  for (let i = 0; i < raw.length; i += 2) if (raw[i].length === 4 && raw[i].toLowerCase() === 'host') n++;
+  return n;
+}
+
 /** `X-Forwarded-*` values: the trusted client chain (Fastify applies TRUST_PROXY), scheme and host. */
 function forwardedFor(req: FastifyRequest): ForwardedFor {
   const ips = (req as { ips?: string[] }).ips;
   const chain = ips && ips.length ? [...ips].reverse() : [req.socket.remoteAddress ?? ''];
-  return { chain, proto: req.protocol, host: req.host, requestId: req.id };
+  return { chain, proto: req.protocol, host: canonicalHost(req.host), requestId: req.id };
 }

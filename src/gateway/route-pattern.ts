@@ -70,7 +70,7 @@ export function compilePattern(source: string): PathPattern {
   });
   const first = segments[0];
   const firstLiteral = first === '*' || first.startsWith(':') ? undefined : first;
-  return { source, params, wildcard, firstLiteral, regex: new RegExp(`${regex}$`) };
+  return { source, params, wildcard, firstLiteral, regex: new RegExp(`${regex}$`, 'i') };
 }
 
 /** Binds a request path (no query string) against a compiled pattern; undefined when it does not match. */
@@ -112,37 +112,6 @@ export function applyRewrite(template: string, bindings: PathBindings): string {
     })
     .join('/');
   return `/${out}`;
-}
-
-/**
- * True when a raw request path holds a `.` or `..` segment, literally or percent-encoded. The gateway refuses
- * such paths instead of forwarding them: an origin that normalizes them would serve a path the route's
- * pattern never allowed (`/v1/../admin`).
- */
-export function hasDotSegment(path: string): boolean {
-  if (!path.includes('.') && !/%2e/i.test(path)) return false;
-  for (const raw of path.split('/')) {
-    const segment = raw.replace(/%2e/gi, '.');
-    if (segment === '.' || segment === '..') return true;
-  }
-  return false;
-}
-
-/** `%2F`/`%5C` (either case): an encoded `/` or `\`. */
-const ENCODED_SEPARATOR = /%(?:2f|5c)/i;
-
-/**
- * Why a raw request path must not be forwarded, or undefined when it may. Refused: `.`/`..` segments
- * (literal or encoded), an encoded slash or backslash (`%2F`, `%5C`) and a raw backslash. Patterns match
- * the still-encoded path, so `/v1/*` matches `/v1/..%2Fadmin` or `/v1/x%5C..%5Cadmin`; an origin that
- * decodes separators (or treats `\` as `/`, as WHATWG URL parsing does for http URLs) would then serve a
- * path outside the route's prefix. No legitimate client of a prefix-routed API needs either.
- */
-export function pathProblem(path: string): string | undefined {
-  if (hasDotSegment(path)) return 'the path must not contain "." or ".." segments';
-  if (path.includes('\\')) return 'the path must not contain a backslash';
-  if (ENCODED_SEPARATOR.test(path)) return 'the path must not contain an encoded slash or backslash (%2F, %5C)';
-  return undefined;
 }
 
 function escapeRegex(text: string): string {

@@ -1,5 +1,6 @@
 import type { AccessPolicy, L402Requirement, PolicyMode } from '../access/access-policy';
-import { applyRewrite, compilePattern, matchPattern, PathBindings, PathPattern, pathProblem } from './route-pattern';
+import { canonicalPath } from '../core/http/canonical-path';
+import { applyRewrite, compilePattern, matchPattern, PathBindings, PathPattern } from './route-pattern';
 import type { ReservedPaths } from './reserved-paths';
 
 /** Modes a gateway route may carry (DESIGN.md: `none | oauth | l402 | both | either`). */
@@ -61,10 +62,19 @@ export interface CompiledRoute {
 
 /** The outcome of matching one request. */
 export type TableMatch =
-  | { kind: 'route'; route: CompiledRoute; bindings: PathBindings }
+  /** `path` is the canonical path (core/http/canonical-path.ts): what was matched and what is forwarded. */
+  | { kind: 'route'; route: CompiledRoute; bindings: PathBindings; path: string }
   | { kind: 'none' }
   /** The path could reach outside a route's prefix at an origin that normalizes it; `reason` says how. */
   | { kind: 'bad_path'; reason: string };
+
+/** A host name as routes compare it: lower case, without the trailing dot of a fully qualified name. */
+export function canonicalHost(host: string): string {
+  const lower = host.toLowerCase();
+  const port = /:\d+$/.exec(lower);
+  const name = port ? lower.slice(0, port.index) : lower;
+  return name.replace(/\.+$/, '') + (port ? port[0] : '');
+}
 
 /** Builds the access policy a route's columns describe; unused columns of other modes are left out. */
 export function policyOf(def: Pick<GatewayRouteDef, 'mode' | 'scopes' | 'price' | 'lifetime' | 'service' | 'tier' | 'capabilities' | 'capability' | 'name'>): AccessPolicy {
@@ -91,7 +101,7 @@ export function compileRoute(def: GatewayRouteDef, demoOrigin?: string): Compile
     origin = `${url.protocol}//${url.host}`;
     originBase = url.pathname.replace(/\/+$/, '');
   }
-  const host = def.host?.toLowerCase() || undefined;
+  const host = def.host ? canonicalHost(def.host) || undefined : undefined;
   return {
     id: def.id,
     name: def.name,
@@ -127,18 +137,21 @@ export class RouteTable {
 
   /**
    * Finds the route for a request. `hostname` is without port, `host` with (as the client or, behind a trusted
-   * proxy, X-Forwarded-Host named it); `path` is the raw path without query string.
+   * proxy, X-Forwarded-Host named it); `raw` is the raw path without query string. Routes are matched on
+   * its canonical form only, and hosts on their canonical name.
    */
-  match(method: string, host: string, hostname: string, path: string): TableMatch {
+  match(method: string, host: string, hostname: string, raw: string): TableMatch {
+    const canonical = canonicalPath(raw);
+    if (!canonical.ok) return { kind: 'bad_path', reason: canonical.reason };
+    const path = canonical.path;
     if (this.reserved.prefixOf(path)) return { kind: 'none' };
-    const problem = pathProblem(path);
-    if (problem !== undefined) return { kind: 'bad_path', reason: problem };
+    const names = { host: canonicalHost(host), hostname: canonicalHost(hostname) };
     for (const route of this.routes) {
       // HEAD is answered wherever GET is (RFC 9110 §9.3.2).
       if (route.methods && !route.methods.has(method) && !(method === 'HEAD' && route.methods.has('GET'))) continue;
-      if (route.host && route.host !== (route.hostHasPort ? host : hostname).toLowerCase()) continue;
+      if (route.host && route.host !== (route.hostHasPort ? names.host : names.hostname)) continue;
       const bindings = matchPattern(route.pattern, path);
-      if (bindings) return { kind: 'route', route, bindings };
+      if (bindings) return { kind: 'route', route, bindings, path };
     }
     return { kind: 'none' };
   }
