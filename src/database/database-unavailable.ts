@@ -1,6 +1,6 @@
 /**
  * Whether an error means "the database cannot be reached right now" rather than "this query is wrong": the
- * answer is then 503 with `Retry-After` (STYLE.md: a dependency down is never a 500).
+ * answer is then 503 with `Retry-After` (a dependency that is down is never a 500: RFC 9110 §15.6.4).
  *
  * What counts, as `pg`, `pg-pool` and TypeORM report it (TypeORM wraps the driver's error as `driverError`):
  * - socket errors: refused, reset, timed out, broken pipe, host unreachable or unknown;

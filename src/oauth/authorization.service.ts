@@ -35,7 +35,7 @@ import { wantsHtml } from './authorize.page';
 import { CodesRepository } from './codes.repository';
 import { OAuthClock } from './oauth.clock';
 
-/** Authorization codes live 5 minutes (PROTOCOL.md: short lived, at most 10; RFC 6749 §4.1.2). */
+/** Authorization codes live 5 minutes (RFC 6749 §4.1.2: short lived, a maximum of 10 minutes recommended). */
 export const CODE_LIFETIME_SECONDS = 300;
 
 /**

@@ -1,6 +1,6 @@
 /**
  * InvalidationBus topics the OAuth module publishes after a change commits, so every instance drops the
- * affected hot-path cache entries at once (a revocation holds everywhere within a second, DESIGN.md).
+ * affected hot-path cache entries at once (a revocation holds everywhere within a second; see the README's revocation bound).
  */
 /** Key: grant id. The grant was revoked, or its tokens rotated: drop all its cached tokens and its status. */
 export const OAUTH_GRANT_TOPIC = 'oauth-grant';

@@ -5,7 +5,7 @@ import { ClientCredentialsGrant } from './client-credentials.grant';
 import type { GrantHandler } from './grant.handler';
 import { RefreshTokenGrant } from './refresh-token.grant';
 
-/** The token endpoint's grants keyed by `grant_type` (STYLE.md §7); also feeds RFC 8414 `grant_types_supported`. */
+/** The token endpoint's grants keyed by `grant_type` (RFC 6749 §4: one handler per `grant_type`); also feeds RFC 8414 `grant_types_supported`. */
 @Injectable()
 export class GrantRegistry {
   private readonly handlers: ReadonlyMap<string, GrantHandler>;
