@@ -121,6 +121,22 @@ test('WebSocket upgrades take the same canonical path: spellings of the guarded 
   assert.equal(wsOrigin.wsConnections(), 0);
 });
 
+test('WebSocket upgrades to a target the canonical form refuses are 400 before any route is chosen', async () => {
+  for (const path of ['/ws/guarded;x', '/ws/x/..%2Fguarded', '/ws/guarded%00', '/ws/%252e%252e/guarded']) {
+    const status = await new Promise<number>((resolve, reject) => {
+      const socket = new WebSocket(`${satgate.url.replace('http', 'ws')}${path}`);
+      socket.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+      socket.once('open', () => {
+        socket.close();
+        resolve(101);
+      });
+      socket.once('error', reject);
+    });
+    assert.equal(status, 400, path);
+  }
+  assert.equal(wsOrigin.wsConnections(), 0);
+});
+
 /** Sends a raw request (for headers fetch cannot send) and returns the status line's code. */
 function rawStatus(head: string): Promise<number> {
   const { port } = new URL(satgate.url);

@@ -4,6 +4,7 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { OPENAPI_SCHEMES } from '../access/access.decorators';
 import { AppModule } from '../app.module';
+import { canonicalRequestUrl, registerCanonicalRequestCheck } from '../common/canonical-request';
 import { registerCors } from '../common/cors';
 import { ErrorFilter, httpErrorCode, statusOfFrameworkError } from '../common/error.filter';
 import { logger } from '../common/logger';
@@ -24,12 +25,17 @@ export async function createApp(runtime: SatgateRuntime): Promise<NestFastifyApp
     genReqId: requestId,
     bodyLimit: 1_048_576,
     return503OnClosing: false,
+    // Routing, every hook, the guard and the gateway see the canonical path only (common/canonical-request.ts).
+    rewriteUrl: canonicalRequestUrl,
+    routerOptions: { caseSensitive: false },
     // Errors Fastify raises before routing (a malformed URL, say) get the same JSON shape as everything else.
     frameworkErrors: (error: Error, _req: FastifyRequest, reply: FastifyReply) => {
       const status = statusOfFrameworkError(error) ?? 400;
       void reply.status(status).send({ error: httpErrorCode(status), error_description: error.message });
     },
   });
+  // Before NestFactory.create registers Nest's middleware hook: a refused target reaches no middleware.
+  registerCanonicalRequestCheck(adapter.getInstance());
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(runtime), adapter, {
     logger: new NestPinoLogger(),
     bufferLogs: false,

@@ -2,9 +2,9 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 /**
  * Paths that answer CORS themselves (the OAuth endpoints, with their own interceptor) or must not be readable
- * cross-origin at all (the cookie-based sign-in pages).
+ * cross-origin at all (the cookie-based sign-in pages). Case-insensitive, as the router is.
  */
-const SELF_MANAGED = /^\/(oauth|\.well-known|login)(\/|\?|$)/;
+const SELF_MANAGED = /^\/(oauth|\.well-known|login)(\/|\?|$)/i;
 
 const ALLOW_METHODS = 'GET, HEAD, POST, PUT, PATCH, DELETE';
 const ALLOW_HEADERS = 'Authorization, Content-Type, Grpc-Metadata-Macaroon, Macaroon, X-Request-Id';

@@ -85,7 +85,7 @@ export class ErrorFilter implements ExceptionFilter {
  */
 function renderDatabaseUnavailable(req: FastifyRequest, reply: FastifyReply): void {
   const description = 'the database is unreachable; retry later';
-  const body = /^\/oauth(\/|$)/.test(req.url)
+  const body = /^\/oauth(\/|\?|$)/i.test(req.url)
     ? new TemporarilyUnavailable(description).toBody()
     : { error: 'database_unavailable', error_description: description };
   void reply

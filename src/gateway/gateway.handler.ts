@@ -60,7 +60,6 @@ export class GatewayHandler implements BeforeApplicationShutdown {
     const url = req.url;
     const q = url.indexOf('?');
     const path = q < 0 ? url : url.slice(0, q);
-    if (hostHeaderCount(req.raw.rawHeaders) > 1) throw new InvalidInput('host', 'the request must carry exactly one Host header');
     const found = this.table.current().match(req.method, req.host, req.hostname, path);
     if (found.kind === 'bad_path') throw new InvalidInput('path', found.reason);
     if (found.kind === 'none' || !found.route.enabled) throw new NotFoundException(`Cannot ${req.method} ${path}`);
@@ -122,13 +121,6 @@ export class GatewayHandler implements BeforeApplicationShutdown {
 
 /** Subprotocol chosen by the origin, per raw request (read by the WebSocket server's handleProtocols). */
 const upstreamProtocols = new WeakMap<object, string>();
-
-/** How many Host headers the request carried (Node keeps only the first in `headers`). */
-function hostHeaderCount(raw: string[]): number {
-  let n = 0;
-  for (let i = 0; i < raw.length; i += 2) if (raw[i].length === 4 && raw[i].toLowerCase() === 'host') n++;
-  return n;
-}
 
 /** `X-Forwarded-*` values: the trusted client chain (Fastify applies TRUST_PROXY), scheme and host. */
 function forwardedFor(req: FastifyRequest): ForwardedFor {

@@ -4,8 +4,8 @@
  *
  * Grammar: a pattern starts with `/`; each segment is literal text, a parameter `:name` (one whole segment),
  * or — as the last segment only — `*`, which matches the rest of the path (also nothing: `/api/*` matches
- * `/api`, `/api/` and `/api/a/b`). Matching runs on the raw (still percent-encoded) path, case-sensitively,
- * as satgate's own router does.
+ * `/api`, `/api/` and `/api/a/b`). Matching runs on the canonical path (core/http/canonical-path.ts), with
+ * literal segments compared case-insensitively, as satgate's own router compares its controller routes.
  */
 
 /** Why a pattern or a rewrite template was refused; the admin API reports it against the field. */

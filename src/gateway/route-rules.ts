@@ -1,3 +1,4 @@
+import { canonicalPath } from '../core/http/canonical-path';
 import { isScopeToken } from '../core/oauth/scopes';
 import { InvalidInput } from '../common/validation';
 import { checkRewrite, compilePattern, PatternError } from './route-pattern';
@@ -36,6 +37,7 @@ export function checkRoute(def: Omit<GatewayRouteDef, 'id'>, reserved: ReservedP
   } catch (err) {
     throw new InvalidInput('path', `path ${(err as PatternError).message}`);
   }
+  checkCanonical('path', def.path);
   if (pattern.firstLiteral !== undefined && reserved.has(pattern.firstLiteral)) {
     throw new InvalidInput('path', `path would shadow satgate's own /${pattern.firstLiteral.toLowerCase()} endpoints`);
   }
@@ -45,10 +47,25 @@ export function checkRoute(def: Omit<GatewayRouteDef, 'id'>, reserved: ReservedP
     } catch (err) {
       throw new InvalidInput('rewrite', `rewrite ${(err as PatternError).message}`);
     }
+    checkCanonical('rewrite', def.rewrite);
   }
   checkOrigin(def.origin);
   if (def.host !== null && !HOST_PATTERN.test(def.host)) throw new InvalidInput('host', 'host must be a host name, optionally with :port');
   checkPolicy(def);
+}
+
+/**
+ * Requests are matched on their canonical path (core/http/canonical-path.ts), so a pattern that is not itself
+ * in that form (a trailing "/", an escape of an unreserved character, lower-case hex, ";") would never match
+ * what it seems to say; a rewrite is what reaches the origin, so it must be canonical too. Refused, naming
+ * the canonical spelling when there is one. `:name` and `*` are canonical characters, so holes pass as is.
+ */
+function checkCanonical(field: 'path' | 'rewrite', pattern: string): void {
+  const canonical = canonicalPath(pattern);
+  if (!canonical.ok) throw new InvalidInput(field, `${field} is not in canonical form: ${canonical.reason.replace(/^the path/, 'it')}`);
+  if (canonical.path !== pattern) {
+    throw new InvalidInput(field, `${field} is not in canonical form (requests are matched on it): write "${canonical.path}"`);
+  }
 }
 
 function checkOrigin(origin: string): void {
