@@ -46,7 +46,7 @@ function isThenable<T>(value: T | Promise<T>): value is Promise<T> {
 
 /**
  * The access layer's L402 port (access.ports.ts): verification through the core pipeline (preimage, root
- * key from the cached store, signature, caveats against the route's service/capability and the clock),
+ * key from the cached store, signature, caveats against the route's service, tier, capability and the clock),
  * strict mode's settled-invoice check, and challenge issuing. A credential already verified for the same
  * target is answered from the VerifiedCredentialCache (clock and revocation still honoured); on such a hit,
  * with strict mode's settlement already known, nothing here awaits I/O.
@@ -77,8 +77,8 @@ export class L402AuthorityService implements L402Authority, OnModuleInit {
     let credential: L402Credential | undefined;
     let verified: VerifiedL402 | undefined;
     try {
-      const target = { service: requirement.service ?? DEFAULT_SERVICE, capability: requirement.capability };
-      const key = VerifiedCredentialCache.keyOf(presented.form, presented.value, target.service, target.capability);
+      const target = { service: requirement.service ?? DEFAULT_SERVICE, tier: requirement.tier ?? 0, capability: requirement.capability };
+      const key = VerifiedCredentialCache.keyOf(presented.form, presented.value, target);
       verified = this.verified.get(key, this.clock.now());
       // While revocations cannot arrive, a hit stands only if its root key (re-read after the bound) does.
       if (verified && !this.bus.listening && !(await this.rootKeyStillValid(verified.idHash))) {

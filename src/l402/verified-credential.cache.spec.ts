@@ -12,7 +12,7 @@ const at = (unixSeconds: number): Date => new Date(unixSeconds * 1000);
 describe('VerifiedCredentialCache', () => {
   it('answers a hit only while now < valid_until, the verifier rule', () => {
     const cache = new VerifiedCredentialCache();
-    const key = VerifiedCredentialCache.keyOf('authorization', 'mac:pre', 'demo', undefined);
+    const key = VerifiedCredentialCache.keyOf('authorization', 'mac:pre', { service: 'demo' });
     cache.put(key, token('a', 2000), cache.epoch());
     assert.equal(cache.get(key, at(1999))?.idHash, 'a');
     assert.equal(cache.get(key, at(2000)), undefined, 'at valid_until the token is expired');
@@ -21,16 +21,17 @@ describe('VerifiedCredentialCache', () => {
 
   it('keeps the target in the key: a token checked for one service is not a hit for another', () => {
     const cache = new VerifiedCredentialCache();
-    cache.put(VerifiedCredentialCache.keyOf('authorization', 'mac:pre', 'demo', undefined), token('a'), cache.epoch());
-    assert.equal(cache.get(VerifiedCredentialCache.keyOf('authorization', 'mac:pre', 'other', undefined), at(1)), undefined);
-    assert.equal(cache.get(VerifiedCredentialCache.keyOf('authorization', 'mac:pre', 'demo', 'write'), at(1)), undefined);
+    cache.put(VerifiedCredentialCache.keyOf('authorization', 'mac:pre', { service: 'demo' }), token('a'), cache.epoch());
+    assert.equal(cache.get(VerifiedCredentialCache.keyOf('authorization', 'mac:pre', { service: 'other' }), at(1)), undefined);
+    assert.equal(cache.get(VerifiedCredentialCache.keyOf('authorization', 'mac:pre', { service: 'demo', capability: 'write' }), at(1)), undefined);
+    assert.equal(cache.get(VerifiedCredentialCache.keyOf('authorization', 'mac:pre', { service: 'demo', tier: 1 }), at(1)), undefined, 'verified for tier 0 says nothing of tier 1');
   });
 
   it('forgets every cached credential of a revoked token, and nothing else', () => {
     const cache = new VerifiedCredentialCache();
-    const l402 = VerifiedCredentialCache.keyOf('authorization', 'mac:pre', 'demo', undefined);
-    const grpc = VerifiedCredentialCache.keyOf('macaroon-header', 'hex', 'demo', undefined);
-    const other = VerifiedCredentialCache.keyOf('authorization', 'mac2:pre2', 'demo', undefined);
+    const l402 = VerifiedCredentialCache.keyOf('authorization', 'mac:pre', { service: 'demo' });
+    const grpc = VerifiedCredentialCache.keyOf('macaroon-header', 'hex', { service: 'demo' });
+    const other = VerifiedCredentialCache.keyOf('authorization', 'mac2:pre2', { service: 'demo' });
     cache.put(l402, token('a'), cache.epoch());
     cache.put(grpc, token('a'), cache.epoch());
     cache.put(other, token('b'), cache.epoch());
@@ -42,7 +43,7 @@ describe('VerifiedCredentialCache', () => {
 
   it('does not cache a verification that was in flight when a revocation arrived', () => {
     const cache = new VerifiedCredentialCache();
-    const key = VerifiedCredentialCache.keyOf('authorization', 'mac:pre', 'demo', undefined);
+    const key = VerifiedCredentialCache.keyOf('authorization', 'mac:pre', { service: 'demo' });
     const startedAt = cache.epoch();
     cache.forgetToken('a');
     cache.put(key, token('a'), startedAt);

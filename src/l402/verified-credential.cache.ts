@@ -21,9 +21,9 @@ export class VerifiedCredentialCache {
 
   constructor(private readonly maxEntries: number = L402_DEFAULTS.rootKeyCacheSize) {}
 
-  /** The cache key: credential form and text, service and capability (a token may pass one and not another). */
-  static keyOf(form: string, value: string, service: string, capability: string | undefined): string {
-    return `${form}\n${value}\n${service}\n${capability ?? ''}`;
+  /** The cache key: credential form and text and the target (a token may pass one target and not another). */
+  static keyOf(form: string, value: string, target: { service: string; tier?: number; capability?: string }): string {
+    return `${form}\n${value}\n${target.service}\n${target.tier ?? 0}\n${target.capability ?? ''}`;
   }
 
   /** A still-valid verification, or undefined (expired entries are dropped so the verifier reports why). */

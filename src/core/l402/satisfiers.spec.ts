@@ -93,6 +93,12 @@ describe('checkCaveats', () => {
     ['services widened', ['services=svc:0', 'services=svc:0,b:0'], {}, {}, 'caveat_failed'],
     ['services tier changed', ['services=svc:0', 'services=svc:1'], {}, {}, 'caveat_failed'],
     ['services malformed', ['services=svc'], {}, {}, 'caveat_failed'],
+    // aperture's tier: a token opens its service's resources at or below its own tier.
+    ['token tier equal to the resource tier', ['services=svc:1'], { tier: 1 }, {}, { tier: 1 }],
+    ['token tier above the resource tier', ['services=svc:2'], { tier: 1 }, {}, { tier: 2 }],
+    ['token tier below the resource tier', ['services=svc:0'], { tier: 1 }, {}, 'wrong_service'],
+    ['another service at a high tier does not lift the target', ['services=a:9,svc:0'], { tier: 1 }, {}, 'wrong_service'],
+    ['highest-tier resource', ['services=svc:254'], { tier: 255 }, {}, 'wrong_service'],
     ['capability granted', ['services=svc:0', 'svc_capabilities=read,write'], { capability: 'write' }, {}, { capabilities: ['read', 'write'] }],
     ['capability not granted', ['services=svc:0', 'svc_capabilities=read'], { capability: 'write' }, {}, 'caveat_failed'],
     ['capabilities but route needs none', ['services=svc:0', 'svc_capabilities=read'], {}, {}, { capabilities: ['read'] }],

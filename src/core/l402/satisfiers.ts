@@ -25,9 +25,15 @@ import { CaveatFailed, ExpiredToken, UnknownCaveat, WrongService } from './error
  * govern access to a different service. A `<other>_...` condition for an unlisted service is unknown.
  */
 
-/** What is being accessed: the route's service and, when the route declares one, its capability. */
+/**
+ * What is being accessed: the route's service, its tier and, when the route declares one, its capability.
+ * `tier` is aperture's `services=<name>:<tier>` tier: a token opens a resource of its service whose tier is
+ * at or below the token's, so a token bought on a cheap base-tier route never opens a dearer higher tier.
+ */
 export interface CaveatTarget {
   service: string;
+  /** The lowest tier that opens this resource; unset means 0 (every token of the service). */
+  tier?: number;
   capability?: string;
 }
 
@@ -76,8 +82,11 @@ export interface CaveatOutcome {
   validUntil?: number;
 }
 
-/** `services`: the target must be listed; a later list may only drop services and keeps tiers. */
-export function servicesSatisfier(target: string): Satisfier {
+/**
+ * `services`: the target must be listed at a tier of at least `minTier`; a later list may only drop services
+ * and keeps tiers.
+ */
+export function servicesSatisfier(target: string, minTier = 0): Satisfier {
   return {
     satisfyPrevious(previous, current) {
       const prev = decodeServicesValue(previous);
@@ -88,8 +97,10 @@ export function servicesSatisfier(target: string): Satisfier {
       }
     },
     satisfyFinal(value) {
-      if (!decodeServicesValue(value).some((s) => s.name === target)) {
-        throw new WrongService('token is not valid for this service');
+      const listed = decodeServicesValue(value).filter((s) => s.name === target);
+      if (!listed.length) throw new WrongService('token is not valid for this service');
+      if (!listed.some((s) => s.tier >= minTier)) {
+        throw new WrongService(`token's tier ${Math.max(...listed.map((s) => s.tier))} is below this resource's tier ${minTier}`);
       }
     },
   };
@@ -183,7 +194,7 @@ export function resolveSatisfier(
   listed: ReadonlySet<string>,
   config: SatisfierConfig,
 ): Satisfier | undefined {
-  if (condition === CONDITION_SERVICES) return servicesSatisfier(ctx.service);
+  if (condition === CONDITION_SERVICES) return servicesSatisfier(ctx.service, ctx.tier ?? 0);
   if (condition === ctx.service + CAPABILITIES_SUFFIX) return capabilitiesSatisfier(condition, ctx.capability);
   if (condition === ctx.service + VALID_UNTIL_SUFFIX) return validUntilSatisfier(condition, ctx.now);
   if (condition === CONDITION_PREIMAGE) return preimageSatisfier(ctx.preimage);
