@@ -18,9 +18,13 @@ export interface DeclaredRoute {
  * whose policy is `undefined` (STYLE.md §1: deny by default, and make forgetting visible).
  */
 export function walkRoutes(app: INestApplication): DeclaredRoute[] {
-  const reflector = app.get(Reflector);
+  return declaredRoutes(app.get(ModulesContainer), app.get(Reflector));
+}
+
+/** The same walk over a module container, for providers that need the declared policies at start. */
+export function declaredRoutes(modules: ModulesContainer, reflector: Reflector): DeclaredRoute[] {
   const routes: DeclaredRoute[] = [];
-  for (const module of app.get(ModulesContainer).values()) {
+  for (const module of modules.values()) {
     for (const wrapper of module.controllers.values()) {
       const ctor = wrapper.metatype as Function | undefined;
       if (!ctor?.prototype) continue;

@@ -1,10 +1,12 @@
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { InvalidInput } from '../common/validation';
 import { InvalidationBus } from '../database/invalidation.bus';
 import type { GatewayRouteCreateDto, GatewayRouteUpdateDto } from './gateway-route.dto';
 import type { GatewayRouteEntity } from './gateway-route.entity';
 import { GatewayRouteFields, GatewayRoutesRepository } from './gateway-routes.repository';
 import { checkRoute, ROUTE_NAME_PATTERN } from './route-rules';
 import { ROUTES_TOPIC, RouteTableService } from './route-table.service';
+import { findTermsConflict, termsOfRoute } from './service-terms';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const L402_MODES = new Set(['l402', 'both', 'either']);
@@ -60,6 +62,7 @@ export class GatewayRoutesService {
       position: dto.position ?? (await this.repository.nextPosition()),
     });
     checkRoute(fields, this.table.reserved());
+    await this.checkTerms(fields);
     if (await this.repository.findByName(fields.name)) throw new ConflictException(`a gateway route named ${fields.name} exists`);
     const saved = await this.repository.insert(fields).catch(uniqueViolation(fields.name));
     await this.changed(saved.id);
@@ -84,6 +87,7 @@ export class GatewayRoutesService {
     merged.capabilities = merged.capabilities ?? [];
     const fields = withDefaults(merged);
     checkRoute(fields, this.table.reserved());
+    await this.checkTerms(fields, entity.id);
     if (fields.name !== entity.name && (await this.repository.findByName(fields.name))) {
       throw new ConflictException(`a gateway route named ${fields.name} exists`);
     }
@@ -97,6 +101,20 @@ export class GatewayRoutesService {
     const entity = await this.get(idOrName);
     await this.repository.delete(entity.id);
     await this.changed(entity.id);
+  }
+
+  /**
+   * Refuses an L402 route whose tokens would open another route of the same service (gateway or built-in)
+   * on better terms than that route sells, or whose resource another route's cheaper or longer tokens would
+   * open (service-terms.ts); the error names the other route.
+   */
+  private async checkTerms(fields: GatewayRouteFields, selfId?: string): Promise<void> {
+    const candidate = termsOfRoute(fields);
+    if (!candidate) return;
+    const stored = (await this.repository.listInOrder()).filter((r) => r.id !== selfId);
+    const others = [...this.table.builtInPaidTerms(), ...stored.flatMap((r) => termsOfRoute(r) ?? [])];
+    const conflict = findTermsConflict(candidate, others);
+    if (conflict) throw new InvalidInput(conflict.field, conflict.message);
   }
 
   /** After the change committed: every instance drops its table; this one has reloaded when this resolves. */

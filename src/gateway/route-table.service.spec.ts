@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, mock, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ModulesContainer } from '@nestjs/core';
+import { Reflector, type ModulesContainer } from '@nestjs/core';
 import type { SatgateRuntime } from '../bootstrap/runtime';
 import type { InvalidationBus } from '../database/invalidation.bus';
 import type { GatewayRouteEntity } from './gateway-route.entity';
@@ -28,7 +28,7 @@ function flakyRepository(failures: number) {
 
 function service(repository: GatewayRoutesRepository, handlers: Array<(key: string) => void> = []): RouteTableService {
   const bus = { subscribe: (_topic: string, h: (key: string) => void) => handlers.push(h) } as unknown as InvalidationBus;
-  return new RouteTableService(repository, bus, new Map() as unknown as ModulesContainer, {} as SatgateRuntime);
+  return new RouteTableService(repository, bus, new Map() as unknown as ModulesContainer, new Reflector(), {} as SatgateRuntime);
 }
 
 /** Lets the promise chains a fired timer started run to completion. */

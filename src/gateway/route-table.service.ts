@@ -1,14 +1,17 @@
 import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
-import { ModulesContainer } from '@nestjs/core';
+import { ModulesContainer, Reflector } from '@nestjs/core';
 import { PATH_METADATA } from '@nestjs/common/constants';
 import { SATGATE_RUNTIME } from '../bootstrap/runtime.module';
 import type { SatgateRuntime } from '../bootstrap/runtime';
+import { declaredRoutes } from '../access/route-walk';
 import { logger } from '../common/logger';
+import { DEFAULT_SERVICE } from '../l402/l402.constants';
 import { InvalidationBus } from '../database/invalidation.bus';
 import { toDef } from './gateway-route.entity';
 import { GatewayRoutesRepository } from './gateway-routes.repository';
 import { ReservedPaths } from './reserved-paths';
 import { RouteTable } from './route-table';
+import { PaidTerms, termsOfRequirement } from './service-terms';
 
 /** InvalidationBus topic: any change to `gateway_routes` (the key is the route id, or `*`). */
 export const ROUTES_TOPIC = 'gateway-routes';
@@ -30,6 +33,7 @@ export const RELOAD_RETRY_MAX_MS = 30_000;
 export class RouteTableService implements OnModuleDestroy {
   private table: RouteTable;
   private reservedPaths: ReservedPaths = new ReservedPaths();
+  private builtInTerms: PaidTerms[] = [];
   private loading: Promise<void> | undefined;
   private stale = false;
   private retryTimer: NodeJS.Timeout | undefined;
@@ -40,6 +44,7 @@ export class RouteTableService implements OnModuleDestroy {
     private readonly repository: GatewayRoutesRepository,
     private readonly bus: InvalidationBus,
     private readonly modules: ModulesContainer,
+    private readonly reflector: Reflector,
     @Inject(SATGATE_RUNTIME) private readonly runtime: SatgateRuntime,
   ) {
     this.table = new RouteTable([], this.reservedPaths);
@@ -48,6 +53,9 @@ export class RouteTableService implements OnModuleDestroy {
   /** Called once by the gateway module at init: learn satgate's own paths, subscribe, then load. */
   async start(): Promise<void> {
     this.reservedPaths = new ReservedPaths(controllerFirstSegments(this.modules));
+    this.builtInTerms = declaredRoutes(this.modules, this.reflector)
+      .filter((r) => r.policy?.l402)
+      .map((r) => termsOfRequirement(`${r.method} ${r.path}`, r.policy!.l402!, DEFAULT_SERVICE));
     this.bus.subscribe(ROUTES_TOPIC, () => void this.invalidate());
     await this.invalidate();
   }
@@ -59,6 +67,11 @@ export class RouteTableService implements OnModuleDestroy {
 
   reserved(): ReservedPaths {
     return this.reservedPaths;
+  }
+
+  /** The L402 terms of satgate's own paid controller routes (`@RequireL402`), which share service names with gateway routes. */
+  builtInPaidTerms(): readonly PaidTerms[] {
+    return this.builtInTerms;
   }
 
   /** Schedules a reload and resolves once a load that started after this call has finished. */
