@@ -96,6 +96,35 @@ test('a form post without the CSRF token, with a forged one, or without the CSRF
   assert.equal(ok.status, 303, 'the genuine token works');
 });
 
+test('an attacker-planted CSRF cookie and its token cannot approve, revoke or sign out in the victim\'s session', async () => {
+  await createAccount(url, 'mallory', 'mallory-password-1');
+  // The attacker fetches a sign-in page of their own: a cookie value and the token shown for it.
+  const attacker = new FormClient(url);
+  const plantedToken = csrfOf(await (await attacker.get(`/login/authorize?${authorizeQuery()}`)).text());
+  const plantedCookie = attacker.cookies.get('satgate_csrf')!;
+  // Signed in as themselves, they also learn the consent token of their own session.
+  await signInAtLogin(attacker, 'mallory', 'mallory-password-1');
+  const attackerConsentToken = csrfOf(await (await attacker.get(`/login/authorize?${authorizeQuery()}`)).text());
+
+  // The victim is signed in; a sibling subdomain plants the attacker's cookie value over the victim's.
+  const victim = new FormClient(url);
+  assert.equal((await signInAtLogin(victim, 'frank', 'frank-password-1')).status, 303);
+  victim.cookies.set('satgate_csrf', plantedCookie);
+  for (const csrf of [plantedToken, attackerConsentToken]) {
+    const approve = await victim.post('/login/authorize', { csrf, action: 'approve', request: authorizeQuery() });
+    assert.equal(approve.status, 403, 'consent refused');
+    assert.match(await approve.text(), /Form expired/);
+    assert.equal((await victim.post('/login/apps/revoke', { csrf, client_id: app.clientId })).status, 403);
+    assert.equal((await victim.post('/login/logout', { csrf })).status, 403);
+  }
+  // The victim's own page, rendered for their session (with whatever cookie it carries), still works without JavaScript.
+  const consent = await victim.get(`/login/authorize?${authorizeQuery()}`);
+  assert.equal(consent.status, 200);
+  const approved = await victim.post('/login/authorize', { csrf: csrfOf(await consent.text()), action: 'approve', request: authorizeQuery() });
+  assert.equal(approved.status, 303);
+  assert.match(approved.headers.get('location')!, /[?&]code=/);
+});
+
 test('HTTP sign-in + consent issues a code that /oauth/token exchanges; the grant belongs to local:<id>', async () => {
   const grace = await createAccount(url, 'grace', 'grace-password-1');
   const location = await signInAndApprove(new FormClient(url), authorizeQuery(), 'grace', 'grace-password-1');

@@ -32,7 +32,7 @@ export class AccountPagesService {
   /** POST /login: sign in, then the apps page. */
   async submitSignIn(req: BrowserRequest, now: Date): Promise<PageResult> {
     const ctx = await this.browser.open(req, now);
-    if (this.browser.csrfFailure(req)) return csrfRefused(ctx);
+    if (this.browser.csrfFailure(req, ctx)) return csrfRefused(ctx);
     const outcome = await this.signIn.attempt(ctx, req.body, req.ip, now);
     if (outcome.ok) return redirect(303, LOGIN_PATHS.apps, ctx.setCookies);
     const { status, message, headers } = outcome.problem;
@@ -60,7 +60,7 @@ export class AccountPagesService {
   /** POST /login/apps/revoke: revokes the user's grants to `client_id`, then back to the list. */
   async revoke(req: BrowserRequest, now: Date): Promise<PageResult> {
     const ctx = await this.browser.open(req, now);
-    if (this.browser.csrfFailure(req)) return csrfRefused(ctx);
+    if (this.browser.csrfFailure(req, ctx)) return csrfRefused(ctx);
     if (!ctx.account) return redirect(303, LOGIN_PATHS.signIn, ctx.setCookies);
     const clientId = typeof req.body.client_id === 'string' ? req.body.client_id : '';
     if (clientId) {
@@ -76,7 +76,7 @@ export class AccountPagesService {
    */
   async logout(req: BrowserRequest, now: Date): Promise<PageResult> {
     const ctx = await this.browser.open(req, now);
-    if (this.browser.csrfFailure(req)) return csrfRefused(ctx);
+    if (this.browser.csrfFailure(req, ctx)) return csrfRefused(ctx);
     await this.browser.signOut(ctx);
     const request = typeof req.body.request === 'string' ? req.body.request : undefined;
     const back = request !== undefined && request.length <= MAX_AUTHORIZATION_QUERY_LENGTH ? authorizePageUrl(request) : LOGIN_PATHS.signIn;

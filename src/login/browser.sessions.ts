@@ -62,12 +62,17 @@ export class BrowserSessions {
     const sessionToken = cookies.get(this.sessionCookie);
     const account = await this.sessions.resolve(sessionToken, now);
     if (sessionToken && !account) setCookies.push(this.cookie(this.sessionCookie, '', 0));
-    return { account, sessionToken: account ? sessionToken : undefined, csrfCookie, csrfToken: this.csrf.tokenFor(csrfCookie), setCookies };
+    const live = account ? sessionToken : undefined;
+    return { account, sessionToken: live, csrfCookie, csrfToken: this.csrf.tokenFor(csrfCookie, live), setCookies };
   }
 
-  /** Why a form post fails the CSRF check (token field `csrf`), or undefined when it passes. */
-  csrfFailure(req: BrowserRequest): CsrfFailure | undefined {
-    return this.csrf.check(parseCookies(req.cookieHeader).get(this.csrfCookieName), req.body.csrf);
+  /**
+   * Why a form post fails the CSRF check (token field `csrf`), or undefined when it passes. The token must be
+   * the one made for the CSRF cookie the request carried and the session `open` found live (none: the
+   * cookie alone), so a form rendered for one session is refused in another.
+   */
+  csrfFailure(req: BrowserRequest, ctx: BrowserContext): CsrfFailure | undefined {
+    return this.csrf.check(parseCookies(req.cookieHeader).get(this.csrfCookieName), ctx.sessionToken, req.body.csrf);
   }
 
   /** Replaces whatever session the browser had with a new one for the account. */
@@ -76,6 +81,7 @@ export class BrowserSessions {
     const started = await this.sessions.start(account.id, now);
     ctx.account = account;
     ctx.sessionToken = started.token;
+    ctx.csrfToken = this.csrf.tokenFor(ctx.csrfCookie, started.token);
     ctx.setCookies.push(this.cookie(this.sessionCookie, started.token, SESSION_LIFETIME_SECONDS));
   }
 
@@ -84,6 +90,7 @@ export class BrowserSessions {
     await this.sessions.end(ctx.sessionToken);
     ctx.account = undefined;
     ctx.sessionToken = undefined;
+    ctx.csrfToken = this.csrf.tokenFor(ctx.csrfCookie);
     ctx.setCookies.push(this.cookie(this.sessionCookie, '', 0));
   }
 

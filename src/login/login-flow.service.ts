@@ -51,7 +51,7 @@ export class LoginFlowService {
   /** POST /login/authorize: `action` = sign_in | approve | deny, the request in the `request` field. */
   async submit(req: BrowserRequest, now: Date): Promise<PageResult> {
     const ctx = await this.browser.open(req, now);
-    const failure = this.browser.csrfFailure(req);
+    const failure = this.browser.csrfFailure(req, ctx);
     if (failure) {
       logger.warn({ failure }, 'login form refused: csrf');
       return csrfRefused(ctx);
