@@ -38,13 +38,6 @@ export class L402Error extends Error {
   }
 }
 
-/** The request carried no L402 credential at all (first contact: answer with a fresh challenge). */
-export class MissingCredential extends L402Error {
-  constructor(message = 'no L402 credential presented') {
-    super('missing', message);
-  }
-}
-
 /** The credential could not be parsed: bad header syntax, base64/hex, macaroon bytes or identifier. */
 export class MalformedCredential extends L402Error {
   constructor(message: string) {
