@@ -102,7 +102,7 @@ export class AccessDenied extends OAuthError {
 }
 
 /**
- * Unexpected failure (RFC 6749 §4.1.2.1). 500. The body is always generic (STYLE.md: a 5xx answers a
+ * Unexpected failure (RFC 6749 §4.1.2.1). 500. The body is always generic (docs/style.md: a 5xx answers a
  * generic body and logs the cause); `message` and `cause` are for the log only.
  */
 export class ServerError extends OAuthError {
