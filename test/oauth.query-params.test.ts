@@ -23,7 +23,6 @@ import {
   RFC7636_CHALLENGE,
   RFC7636_VERIFIER,
   type Tokens,
-  userJwt,
 } from './oauth.helpers';
 
 let satgate: RunningSatgate;
