@@ -1,17 +1,18 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { makePrivateSubdirSync, writePrivateFileSync } from '../common/private-dir';
 
 /**
  * One satgate per data dir: the embedded Postgres and regtest state are single-writer. A stale lock left by
  * a killed process (its pid no longer alive) is taken over.
  */
 export function lockDataDir(dataDir: string): () => void {
-  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  makePrivateSubdirSync(dataDir);
   const file = path.join(dataDir, 'satgate.pid');
   // Create exclusively ('wx'), so two starts racing for the same dir cannot both win.
   for (let attempt = 0; ; attempt += 1) {
     try {
-      fs.writeFileSync(file, `${process.pid}\n`, { flag: 'wx' });
+      writePrivateFileSync(file, `${process.pid}\n`, 'wx');
       break;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 0) {

@@ -1,9 +1,10 @@
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { AppConfig, LndCredentials, RuntimeConfig } from '../config/config.types';
 import { startEmbeddedPostgres } from '../database/embedded-postgres';
 import { waitForDatabase } from '../database/database.wait';
 import { startDemoOrigin } from '../demo/demo-origin';
+import { writePrivateFileSync } from '../common/private-dir';
+import { prepareDataDir, usesDataDir } from './data-dir';
 import { lockDataDir } from './data-dir-lock';
 import { resolveSecrets } from './secrets';
 import { startEmbeddedLightning } from './embedded-lightning';
@@ -33,6 +34,7 @@ export async function startRuntime(appConfig: AppConfig): Promise<SatgateRuntime
   };
   try {
     const embedded = !appConfig.databaseUrl;
+    if (usesDataDir(appConfig)) prepareDataDir(appConfig.dataDir);
     if (embedded) stops.push(lockDataDir(appConfig.dataDir));
     const config = resolveSecrets(appConfig);
 
@@ -64,8 +66,7 @@ export async function startRuntime(appConfig: AppConfig): Promise<SatgateRuntime
       stops.push(() => origin.stop());
       demoOriginUrl = origin.url;
       // Recorded like the other auxiliary listeners' addresses, for operators and scripts.
-      fs.mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
-      fs.writeFileSync(path.join(config.dataDir, 'demo-origin.url'), `${origin.url}\n`);
+      writePrivateFileSync(path.join(config.dataDir, 'demo-origin.url'), `${origin.url}\n`);
     }
     return { config, databaseUrl, embedded, lnd, regtestDir, demoOriginUrl, stop };
   } catch (err) {

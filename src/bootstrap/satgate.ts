@@ -2,6 +2,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { AppConfig } from '../config/config.types';
 import { configureLogger } from '../common/logger';
 import { createApp } from './app.factory';
+import { prepareDataDir, usesDataDir } from './data-dir';
 import { HttpDrain } from './http.drain';
 import { SatgateRuntime, startRuntime } from './runtime';
 
@@ -21,6 +22,8 @@ export const DRAIN_GRACE_MS = 10_000;
 
 /** The one start path, shared by `npm start` and the test suites. */
 export async function startSatgate(config: AppConfig): Promise<RunningSatgate> {
+  // Before LOG_FILE is opened: it may lie in DATA_DIR, which must be checked (or created 0700) first.
+  if (usesDataDir(config)) prepareDataDir(config.dataDir);
   configureLogger(config.logLevel, config.logFile);
   const runtime = await startRuntime(config);
   let app: NestFastifyApplication | undefined;

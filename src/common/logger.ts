@@ -19,6 +19,6 @@ export let logger: Logger = create('info');
 
 /** Sets the level (and, for tests, a destination such as a file the log-scanning test reads). */
 export function configureLogger(level: string, file?: string): Logger {
-  logger = create(level, file ? pino.destination({ dest: file, sync: true, append: true, mkdir: true }) : undefined);
+  logger = create(level, file ? pino.destination({ dest: file, sync: true, append: true, mkdir: true, mode: 0o600 }) : undefined);
   return logger;
 }

@@ -5,24 +5,45 @@
  * hosts it; hosting it inside satgate's own process halves HTTP throughput (measured), so it lives here.
  * The parent passes the data directory as argv[2] and receives `{ ready: port }` over IPC.
  */
-import * as fs from 'node:fs';
+import fs from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 
 /** pglite-socket needs at least as many slots as the pool opens; kept above the app's pool size. */
 const MAX_CONNECTIONS = 32;
 
+/**
+ * Keeps every file and directory PGlite writes private to this user. Its Emscripten file system creates
+ * files with the modes Postgres inside it asks for and then sets them with chmod (observed: 0666 files and
+ * 0777 directories whatever the umask), so the umask alone is not enough: every chmod this process makes
+ * drops the group and other bits too. The process hosts PGlite and nothing else, so narrowing its `fs`
+ * module (the object PGlite's file system calls) touches no other code.
+ */
+function keepFilesPrivate(): void {
+  process.umask(0o077);
+  const mask = (mode: fs.Mode): fs.Mode => (typeof mode === 'number' ? mode & ~0o077 : (parseInt(mode, 8) & ~0o077));
+  const { chmodSync, fchmodSync, chmod, fchmod } = fs;
+  Object.assign(fs, {
+    chmodSync: (path: fs.PathLike, mode: fs.Mode) => chmodSync(path, mask(mode)),
+    fchmodSync: (fd: number, mode: fs.Mode) => fchmodSync(fd, mask(mode)),
+    chmod: (path: fs.PathLike, mode: fs.Mode, cb: fs.NoParamCallback) => chmod(path, mask(mode), cb),
+    fchmod: (fd: number, mode: fs.Mode, cb: fs.NoParamCallback) => fchmod(fd, mask(mode), cb),
+  });
+}
+
 async function main(): Promise<void> {
+  keepFilesPrivate();
   const dir = process.argv[2];
   const socketPath = process.argv[3]; // a unix socket inside the 0700 data dir; empty: loopback TCP
   if (!dir) throw new Error('usage: embedded-postgres.child <pgdata dir> [socket path]');
-  fs.mkdirSync(dir, { recursive: true });
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
   const db = await PGlite.create({ dataDir: dir });
   if (socketPath && fs.existsSync(socketPath)) fs.unlinkSync(socketPath); // left by a killed run
   const server = socketPath
     ? new PGLiteSocketServer({ db, path: socketPath, maxConnections: MAX_CONNECTIONS })
     : new PGLiteSocketServer({ db, port: 0, host: '127.0.0.1', maxConnections: MAX_CONNECTIONS });
   await server.start();
+  if (socketPath) fs.chmodSync(socketPath, 0o600); // connecting needs write permission only, for the owner
   const port = socketPath ? 0 : Number(server.getServerConn().split(':').pop());
 
   let stopping = false;

@@ -1,7 +1,7 @@
 import { fork, ChildProcess } from 'node:child_process';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { logger } from '../common/logger';
+import { makePrivateSubdirSync, writePrivateFileSync } from '../common/private-dir';
 
 /** A running embedded Postgres: its connection URL and how to stop it. */
 export interface EmbeddedPostgres {
@@ -23,7 +23,7 @@ const MAX_SOCKET_PATH = 100;
  * reach it with `psql -h <dataDir> -U postgres` (the URL is also in `<dataDir>/postgres.url`).
  */
 export async function startEmbeddedPostgres(dataDir: string, timeoutMs = 60_000): Promise<EmbeddedPostgres> {
-  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  makePrivateSubdirSync(dataDir);
   const dir = path.resolve(dataDir);
   const pgdata = path.join(dir, 'pgdata');
   const socketPath = path.join(dir, `.s.PGSQL.${SOCKET_PORT}`);
@@ -36,7 +36,7 @@ export async function startEmbeddedPostgres(dataDir: string, timeoutMs = 60_000)
   const url = useSocket
     ? `postgres://postgres@localhost:${SOCKET_PORT}/postgres?host=${encodeURIComponent(dir)}`
     : `postgres://postgres@127.0.0.1:${port}/postgres`;
-  fs.writeFileSync(path.join(dir, 'postgres.url'), `${url}\n`, { mode: 0o600 });
+  writePrivateFileSync(path.join(dir, 'postgres.url'), `${url}\n`);
   let stopped: Promise<void> | undefined;
   return { url, stop: () => (stopped ??= stopChild(child)) };
 }

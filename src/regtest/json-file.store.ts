@@ -58,7 +58,7 @@ export class AtomicJsonFile<T> {
 
   /** Synchronous atomic write, for first-start initialisation before anything is served. */
   writeSync(value: T): void {
-    mkdirSync(dirname(this.path), { recursive: true });
+    mkdirSync(dirname(this.path), { recursive: true, mode: 0o700 });
     const tmp = `${this.path}.${randomBytes(6).toString('hex')}.tmp`;
     writeFileSync(tmp, JSON.stringify(value), { mode: this.mode });
     renameSync(tmp, this.path);
@@ -103,7 +103,7 @@ export class AtomicJsonFile<T> {
 }
 
 async function writeAtomic(path: string, text: string, mode: number): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
+  await mkdir(dirname(path), { recursive: true, mode: 0o700 });
   const tmp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
   try {
     await writeFile(tmp, text, { mode });

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { ensurePrivateDirSync, writePrivateFileSync, type PrivateDirRules } from '../common/private-dir';
 import { serveNode, type NodeServer } from './grpc.server';
 import { AtomicJsonFile } from './json-file.store';
 import { MacaroonVerifier, mintMacaroon, type MacaroonRole } from './lnd.macaroon';
@@ -74,6 +75,13 @@ const MACAROON_FILES: Record<MacaroonRole, string> = {
   readonly: 'readonly.macaroon',
 };
 
+/** The network's directory holds node keys and admin macaroons: private, like DATA_DIR around it. */
+const REGTEST_DIR_RULES: PrivateDirRules = {
+  what: 'regtest network directory',
+  why: 'it holds the nodes\' keys and admin macaroons',
+  instead: 'set DATA_DIR to another directory',
+};
+
 /**
  * Starts (or resumes) the regtest network stored under `<dataDir>/regtest/`: two LND-compatible nodes, each
  * serving LND's gRPC API on a loopback port (its previous one when free) with its own TLS certificate and
@@ -83,7 +91,7 @@ const MACAROON_FILES: Record<MacaroonRole, string> = {
 export async function startRegtestNetwork(opts: RegtestNetworkOptions): Promise<RegtestNetwork> {
   const host = opts.host ?? '127.0.0.1';
   const root = join(resolve(opts.dataDir), 'regtest');
-  mkdirSync(root, { recursive: true, mode: 0o700 });
+  ensurePrivateDirSync(root, REGTEST_DIR_RULES);
   const releaseLock = acquireLock(root);
   const servers: NodeServer[] = [];
   const nodes: RegtestNode[] = [];
@@ -106,7 +114,7 @@ export async function startRegtestNetwork(opts: RegtestNetworkOptions): Promise<
       servers.push(server);
       ports[name] = server.port;
       const socket = `${isLoopbackName(host) ? 'localhost' : host}:${server.port}`;
-      writeFileSync(join(dir, 'socket'), `${socket}\n`);
+      writePrivateFileSync(join(dir, 'socket'), `${socket}\n`);
       infos.push({
         name,
         dir,
@@ -196,7 +204,7 @@ function writeMacaroons(dir: string, rootKey: Buffer): void {
         // stale (e.g. the node state was reset): bake a new one below
       }
     }
-    writeFileSync(path, mintMacaroon(rootKey, role), { mode: role === 'admin' ? 0o600 : 0o644 });
+    writePrivateFileSync(path, mintMacaroon(rootKey, role));
   }
 }
 
@@ -209,7 +217,7 @@ function acquireLock(root: string): () => void {
       throw new Error(`a regtest network is already running on ${root} (pid ${pid}); stop it first`);
     }
   }
-  writeFileSync(path, String(process.pid));
+  writePrivateFileSync(path, String(process.pid));
   let released = false;
   return () => {
     if (released) return;

@@ -1,5 +1,6 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { writePrivateFileSync } from '../common/private-dir';
 import { X509Certificate } from 'node:crypto';
 import { generate } from 'selfsigned';
 
@@ -52,8 +53,9 @@ export async function ensureTlsIdentity(dir: string, alias: string, extraHost?: 
       ],
     },
   );
-  writeFileSync(certPath, pems.cert, { mode: 0o644 });
-  writeFileSync(keyPath, pems.private, { mode: 0o600 });
+  // The certificate is public, but it lives among secrets under DATA_DIR, where every file is 0600.
+  writePrivateFileSync(certPath, pems.cert);
+  writePrivateFileSync(keyPath, pems.private);
   return { certPem: pems.cert, keyPem: pems.private };
 }
 
