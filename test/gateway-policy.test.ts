@@ -269,8 +269,9 @@ describe('mode both (POST /v1/reports, reports:write + 50 sats)', () => {
       return { authorization: `L402 ${extended}:${token.preimage}` };
     };
 
-    // An L402 for the same service, bought anonymously where the operator sells one without OAuth.
-    await mustCreateRoute(url, { name: 'reports-pay', methods: ['GET'], path: '/v1/reports-pay', origin: 'demo:', mode: 'l402', price: 3, service: 'v1-reports' });
+    // An L402 for the same service, bought anonymously where the operator sells one without OAuth (on the
+    // same terms as v1-reports: the admin API refuses a cheaper route of the service).
+    await mustCreateRoute(url, { name: 'reports-pay', methods: ['GET'], path: '/v1/reports-pay', origin: 'demo:', mode: 'l402', price: 50, service: 'v1-reports' });
     const sameService = await buyL402(`${url}/v1/reports-pay`, {}, payer.lnd);
     // And one for another service: authentic but refused, so the evaluator would re-challenge for its grant.
     const otherService = await buyL402(`${url}/v1/quote`, {}, payer.lnd);
