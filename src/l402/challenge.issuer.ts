@@ -25,7 +25,7 @@ import { L402PricingRegistry, PricingError } from './pricing.registry';
 import { L402RootKey } from './root-key.entity';
 import { RootKeyRepository } from './root-key.repository';
 
-/** The 402 body of PROTOCOL.md ("satgate's 402 body"), field names as on the wire. */
+/** The 402 body of docs/protocol.md ("The 402 body"), field names as on the wire. */
 export interface ChallengeBody {
   error: 'payment_required';
   reason: string;
@@ -119,7 +119,7 @@ export class ChallengeIssuer {
       ['WWW-Authenticate', lsat],
       ['WWW-Authenticate', l402],
       ['Cache-Control', 'no-store'],
-      // Browser clients must be able to read the challenge of a cross-origin 402 (PROTOCOL.md "CORS").
+      // Browser clients must be able to read the challenge of a cross-origin 402 (docs/protocol.md "Challenge").
       ['Access-Control-Expose-Headers', 'WWW-Authenticate'],
     ]);
   }

@@ -22,7 +22,7 @@ import { SettlementCursor } from './settlement-cursor.entity';
 import { SettlementFollower } from './settlement.follower';
 
 /**
- * The Nest side of the L402 paywall (DESIGN.md `l402/`): implements the access layer's `L402Authority`
+ * The Nest side of the L402 paywall (docs/architecture.md, "Modules"): implements the access layer's `L402Authority`
  * port (verification with a cached root-key store, challenge issuing through the Lightning node), keeps
  * invoices current from the settlement stream, reconciles the node's invoices with the table, purges dead challenges, and serves the admin endpoints and
  * the demo route. Global so the AccessModule's evaluator and the gateway reach the port and the pricing

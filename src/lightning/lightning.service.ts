@@ -19,7 +19,6 @@ import {
   LightningUnavailableError,
   toLightningError,
   toPaymentError,
-  unpackLightningError,
 } from './lightning.errors';
 import { chainNetworkOf, type ChainNetwork } from './chain.networks';
 import { NodeCircuitBreaker } from './node.breaker';
@@ -390,4 +389,4 @@ function withDeadline<T>(promise: Promise<T>, ms: number, onTimeout: () => Error
   return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
 }
 
-export { LightningError, LightningPaymentError, LightningUnavailableError, unpackLightningError };
+export { LightningError, LightningPaymentError, LightningUnavailableError };
