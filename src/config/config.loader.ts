@@ -70,6 +70,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConf
     l402Strict: reader.boolean('L402_STRICT', false),
     demo,
     logLevel,
+    metricsToken: reader.optionalSecret('METRICS_TOKEN', 16),
     logFile: env.LOG_FILE?.trim() ? path.resolve(cwd, env.LOG_FILE.trim()) : undefined,
     extraScopes: readExtraScopes(env, problems, demo),
   };

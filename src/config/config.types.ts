@@ -38,6 +38,8 @@ export interface AppConfig {
   /** L402 strict mode: a token is only accepted once its invoice is known to be settled. */
   l402Strict: boolean;
   demo: boolean;
+  /** When set, /metrics answers only `Authorization: Bearer <metricsToken>` (Prometheus' `authorization`). */
+  metricsToken?: string;
   /** Write the structured log to this file instead of stdout. */
   logFile?: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
