@@ -5,7 +5,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { OPENAPI_SCHEMES } from '../access/access.decorators';
 import { AppModule } from '../app.module';
 import { registerCors } from '../common/cors';
-import { ErrorFilter, httpErrorCode, statusOfFrameworkError } from '../common/error.filter';
+import { ErrorFilter, frameworkErrorDescription, httpErrorCode, statusOfFrameworkError } from '../common/error.filter';
 import { logger } from '../common/logger';
 import { NestPinoLogger } from '../common/nest-logger';
 import { requestId } from '../common/request-id';
@@ -27,7 +27,7 @@ export async function createApp(runtime: SatgateRuntime): Promise<NestFastifyApp
     // Errors Fastify raises before routing (a malformed URL, say) get the same JSON shape as everything else.
     frameworkErrors: (error: Error, _req: FastifyRequest, reply: FastifyReply) => {
       const status = statusOfFrameworkError(error) ?? 400;
-      void reply.status(status).send({ error: httpErrorCode(status), error_description: error.message });
+      void reply.status(status).send({ error: httpErrorCode(status), error_description: frameworkErrorDescription(error, status) });
     },
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(runtime), adapter, {

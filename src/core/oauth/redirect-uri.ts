@@ -119,7 +119,7 @@ export function validateRedirectUri(uri: string): void {
       throw new InvalidRedirectUri('http redirect URIs are only allowed for 127.0.0.1, [::1] and localhost');
     }
   } else if (FORBIDDEN_SCHEMES.has(scheme)) {
-    throw new InvalidRedirectUri(`redirect URI scheme ${scheme} is not allowed`);
+    throw new InvalidRedirectUri('redirect URI scheme is not allowed (javascript, data, vbscript, file, blob and about are refused)');
   } else if (!scheme.includes('.')) {
     throw new InvalidRedirectUri('private-use redirect URI schemes must be reverse domain names, e.g. com.example.app');
   }
