@@ -2,7 +2,10 @@ import type { LndCredentials } from '../lightning/lnd-credentials';
 
 export type { LndCredentials };
 
-/** How satgate trusts `X-Forwarded-*` headers: not at all, every hop, a hop count, or a list of proxy addresses. */
+/**
+ * How satgate trusts `X-Forwarded-*` headers (Fastify's `trustProxy`): not at all, a hop count, a list of proxy
+ * addresses/CIDRs, or `true` — every hop, only from the explicit `TRUST_PROXY=all`.
+ */
 export type TrustProxySetting = boolean | number | string[];
 
 
