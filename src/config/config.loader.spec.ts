@@ -90,3 +90,42 @@ test('PUBLIC_URL loses its trailing slash and is marked explicit', () => {
   assert.equal(c.publicUrl, 'https://pay.example.com');
   assert.equal(c.publicUrlExplicit, true);
 });
+
+test('BUDGET_* default to 10,000 sats a month in UTC, a max(1 %, 10) fee reserve, no unlimited grants', () => {
+  assert.deepEqual(loadConfig({}, '/srv').budget, {
+    timeZone: 'UTC',
+    defaultLimit: { maxAmountSat: 10_000, renewal: 'monthly' },
+    allowUnlimited: false,
+    feeReserve: { percentBasisPoints: 100, minSats: 10 },
+    reconcileAfterSeconds: 60,
+  });
+  const c = loadConfig({
+    BUDGET_TIME_ZONE: 'Europe/Berlin',
+    BUDGET_DEFAULT_MAX_SATS: '5000',
+    BUDGET_DEFAULT_RENEWAL: 'weekly',
+    BUDGET_ALLOW_UNLIMITED: 'true',
+    BUDGET_FEE_RESERVE: '0.5%,2',
+    BUDGET_RECONCILE_AFTER_SECONDS: '5',
+  }, '/srv');
+  assert.deepEqual(c.budget, {
+    timeZone: 'Europe/Berlin',
+    defaultLimit: { maxAmountSat: 5000, renewal: 'weekly' },
+    allowUnlimited: true,
+    feeReserve: { percentBasisPoints: 50, minSats: 2 },
+    reconcileAfterSeconds: 5,
+  });
+});
+
+test('bad BUDGET_* values are all named', () => {
+  assert.deepEqual(
+    problemsOf({
+      BUDGET_TIME_ZONE: 'Mars/Olympus',
+      BUDGET_DEFAULT_MAX_SATS: '0',
+      BUDGET_DEFAULT_RENEWAL: 'hourly',
+      BUDGET_ALLOW_UNLIMITED: 'perhaps',
+      BUDGET_FEE_RESERVE: 'lots',
+      BUDGET_RECONCILE_AFTER_SECONDS: '0',
+    }).sort(),
+    ['BUDGET_ALLOW_UNLIMITED', 'BUDGET_DEFAULT_MAX_SATS', 'BUDGET_DEFAULT_RENEWAL', 'BUDGET_FEE_RESERVE', 'BUDGET_RECONCILE_AFTER_SECONDS', 'BUDGET_TIME_ZONE'],
+  );
+});

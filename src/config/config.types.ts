@@ -1,3 +1,4 @@
+import type { BudgetLimit, FeeReservePolicy } from '../core/budget';
 import type { LndCredentials } from '../lightning/lnd-credentials';
 
 export type { LndCredentials };
@@ -9,6 +10,20 @@ export type { LndCredentials };
 export type TrustProxySetting = boolean | number | string[];
 
 
+
+/** Spending budgets of `payments:send` grants (BUDGET_*). */
+export interface BudgetConfig {
+  /** IANA zone whose midnights, Mondays and month starts the periods follow. */
+  timeZone: string;
+  /** Given to a `payments:send` grant whose app asked for no budget. */
+  defaultLimit: BudgetLimit;
+  /** Whether a grant may have no limit at all (an app asking `max_amount=0`, an operator removing the budget). */
+  allowUnlimited: boolean;
+  /** Routing-fee reserve held while a payment is in flight. */
+  feeReserve: FeeReservePolicy;
+  /** Seconds a payment may stay without a known outcome before the reconciler asks the node. */
+  reconcileAfterSeconds: number;
+}
 
 /** The validated configuration, built once at boot from the environment. */
 export interface AppConfig {
@@ -48,6 +63,7 @@ export interface AppConfig {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Extra OAuth scopes offered besides Alby's table, `name=description` pairs. */
   extraScopes: Record<string, string>;
+  budget: BudgetConfig;
 }
 
 /** The configuration after secrets were resolved (from env, or generated and kept in the data dir). */
