@@ -62,7 +62,7 @@ export class GatewayHandler implements BeforeApplicationShutdown {
     const path = q < 0 ? url : url.slice(0, q);
     const found = this.table.current().match(req.method, req.host, req.hostname, path);
     if (found.kind === 'bad_path') throw new InvalidInput('path', found.reason);
-    if (found.kind === 'none' || !found.route.enabled) throw new NotFoundException(`Cannot ${req.method} ${path}`);
+    if (found.kind === 'none' || !found.route.enabled) throw new NotFoundException(`no route for ${req.method} on this path`);
     const route = found.route;
     req.metricsRoute = `gateway:${route.name}`; // refusals are counted under the route too
     req.accessPolicy = route.policy;
