@@ -14,14 +14,34 @@ registerCommand('tokens', 'list, show or remove stored L402 tokens (satgate toke
   return (argv) => runTokens(argv);
 });
 
-registerCommand('regtest', 'the built-in regtest network: `satgate regtest pay <invoice> [--data-dir DIR]`', async () => {
+const REGTEST_COMMAND_USAGE = `usage: satgate regtest <subcommand> [options]
+
+subcommands:
+  pay <invoice> [--data-dir DIR] [--max-fee SATS] [--timeout SECONDS]
+                   pay an invoice from the payer node (see satgate regtest pay --help)
+  start [--data-dir DIR]
+                   run the regtest network alone in the foreground, as npm run regtest does
+                   (see satgate regtest start --help)
+`;
+
+registerCommand('regtest', 'the built-in regtest network: satgate regtest pay <invoice> | start (see --help)', async () => {
   return async (argv) => {
     const [sub, ...rest] = argv;
     if (sub === 'pay') {
       const { runRegtestPay } = require('../regtest/pay.command') as typeof import('../regtest/pay.command');
       return runRegtestPay(rest);
     }
-    process.stderr.write('usage: satgate regtest pay <invoice> [--data-dir DIR]\n');
+    if (sub === 'start') {
+      const { main } = require('../regtest/main') as typeof import('../regtest/main');
+      await main(rest);
+      if (rest.includes('--help') || rest.includes('-h')) return 0;
+      return new Promise<number>(() => undefined); // runs until a signal ends the process
+    }
+    if (sub === '--help' || sub === '-h' || sub === 'help') {
+      process.stdout.write(REGTEST_COMMAND_USAGE);
+      return 0;
+    }
+    process.stderr.write(`satgate regtest: ${sub ? `unknown subcommand "${sub}"` : 'missing subcommand'}\n${REGTEST_COMMAND_USAGE}`);
     return 2;
   };
 });

@@ -92,3 +92,72 @@ function v1Identifier(buf: Buffer): Buffer {
   }
   throw new MalformedChallengeError('the macaroon is neither a V2 nor a V1 binary macaroon');
 }
+
+/**
+ * The first-party caveat conditions of a binary macaroon (V2 or V1), in order, unverified: the client reads
+ * them only to show the user what the token says (e.g. when it expires), never to decide anything.
+ */
+export function macaroonCaveats(macaroon: Buffer): string[] {
+  return macaroon[0] === 0x02 ? v2Caveats(macaroon) : v1Caveats(macaroon);
+}
+
+/**
+ * When an L402 token stops working: the earliest `<service>_valid_until=<unix seconds>` caveat (aperture's
+ * timeout caveat), or undefined when it has none or the macaroon cannot be read.
+ */
+export function macaroonExpiry(macaroonBase64: string): Date | undefined {
+  let caveats: string[];
+  try {
+    caveats = macaroonCaveats(decodeBase64Loose(macaroonBase64));
+  } catch {
+    return undefined;
+  }
+  const times = caveats.map((c) => /_valid_until=(\d{1,12})$/.exec(c)?.[1]).filter((t): t is string => t !== undefined);
+  return times.length ? new Date(Math.min(...times.map(Number)) * 1000) : undefined;
+}
+
+/** V2 after the header: caveat sections (packets up to an end-of-section 0), closed by an empty section. */
+function v2Caveats(buf: Buffer): string[] {
+  let pos = 1;
+  const varint = (): number => {
+    let result = 0;
+    for (let shift = 0; shift <= 35; shift += 7) {
+      if (pos >= buf.length) throw new MalformedChallengeError('the macaroon is truncated');
+      const b = buf[pos++];
+      result += (b & 0x7f) * 2 ** shift;
+      if ((b & 0x80) === 0) return result;
+    }
+    throw new MalformedChallengeError('the macaroon has an oversized field');
+  };
+  /** One packet, or null at an end-of-section marker. */
+  const packet = (): { type: number; data: Buffer } | null => {
+    const type = varint();
+    if (type === 0) return null;
+    const len = varint();
+    if (pos + len > buf.length) throw new MalformedChallengeError('the macaroon is truncated');
+    const data = buf.subarray(pos, pos + len);
+    pos += len;
+    return { type, data };
+  };
+  while (packet()); // the header: location, identifier
+  const caveats: string[] = [];
+  for (;;) {
+    const first = packet();
+    if (!first) return caveats;
+    for (let p: typeof first | null = first; p; p = packet()) if (p.type === 2) caveats.push(p.data.toString('utf8'));
+  }
+}
+
+/** V1: `cid <condition>\n` packets. */
+function v1Caveats(buf: Buffer): string[] {
+  const caveats: string[] = [];
+  let pos = 0;
+  while (pos + 4 <= buf.length) {
+    const len = parseInt(buf.subarray(pos, pos + 4).toString('latin1'), 16);
+    if (!Number.isFinite(len) || len < 5 || pos + len > buf.length) break;
+    const text = buf.subarray(pos + 4, pos + len).toString('utf8');
+    pos += len;
+    if (text.startsWith('cid ')) caveats.push(text.slice(4).replace(/\n$/, ''));
+  }
+  return caveats;
+}
