@@ -1,12 +1,36 @@
 import 'reflect-metadata';
+import * as fs from 'node:fs';
 import { renderBanner } from './bootstrap/banner';
 import { BannerService } from './bootstrap/banner.sections';
 import { startSatgate } from './bootstrap/satgate';
 import { ConfigError, loadConfig } from './config/config.loader';
 import { logger } from './common/logger';
 
+/**
+ * `--env-file PATH` (or `--env-file=PATH`), else `./.env` when it exists: read into process.env before the
+ * configuration is validated. Node's own parser (process.loadEnvFile, the format of `node --env-file`);
+ * a variable already set in the environment wins over the file, so `PORT=9000 npm start` still overrides.
+ */
+function loadEnvFile(argv: string[]): void {
+  let file: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--env-file') file = argv[++i] ?? '';
+    else if (argv[i].startsWith('--env-file=')) file = argv[i].slice('--env-file='.length);
+  }
+  if (file === undefined) {
+    if (!fs.existsSync('.env')) return;
+    file = '.env';
+  } else if (!file || !fs.existsSync(file)) {
+    process.stderr.write(`satgate: --env-file ${file || '(missing path)'}: no such file\n`);
+    process.exit(1);
+  }
+  process.loadEnvFile(file);
+  process.stderr.write(`satgate: read configuration from ${file}\n`);
+}
+
 /** `npm start`: validate config first (exit 1 naming every bad variable), then start and serve until a signal. */
 async function main(): Promise<void> {
+  loadEnvFile(process.argv.slice(2));
   let config;
   try {
     config = loadConfig(process.env);
