@@ -18,7 +18,7 @@ function repoRoot(): string {
 function variablesTheLoaderReads(): string[] {
   const read = new Set<string>();
   const env = new Proxy({} as NodeJS.ProcessEnv, {
-    get(target, key) {
+    get(_target, key) {
       if (typeof key === 'string') read.add(key);
       return undefined;
     },
