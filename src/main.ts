@@ -1,8 +1,5 @@
-import 'reflect-metadata';
 import * as fs from 'node:fs';
-import { renderBanner } from './bootstrap/banner';
-import { BannerService } from './bootstrap/banner.sections';
-import { startSatgate } from './bootstrap/satgate';
+import { renderBanner } from './bootstrap/banner'; // plain text, no dependencies
 import { ConfigError, loadConfig } from './config/config.loader';
 import { logger } from './common/logger';
 
@@ -41,6 +38,13 @@ async function main(): Promise<void> {
     }
     throw err;
   }
+  // Nest, TypeORM and the app's modules load only once the configuration is valid: a bad variable is
+  // reported in a fraction of a second instead of after loading the whole server.
+  /* eslint-disable @typescript-eslint/no-require-imports -- deferred loading, see above */
+  require('reflect-metadata');
+  const startSatgate = (require('./bootstrap/satgate') as typeof import('./bootstrap/satgate')).startSatgate;
+  const BannerService = (require('./bootstrap/banner.sections') as typeof import('./bootstrap/banner.sections')).BannerService;
+  /* eslint-enable @typescript-eslint/no-require-imports */
   const satgate = await startSatgate(config);
   logger.info({ url: satgate.url, demo: config.demo, embedded: satgate.runtime.embedded }, 'satgate listening');
   if (config.demo) {
