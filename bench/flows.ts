@@ -23,7 +23,7 @@ export class FlowError extends Error {
   }
 }
 
-/** `POST /admin/clients` (issue 5's admin API) for a confidential client allowed `scopes`. */
+/** `POST /admin/clients` (the admin API) for a confidential client allowed `scopes`. */
 export async function registerClient(baseUrl: string, adminToken: string, name: string, scopes: string[]): Promise<RegisteredClient> {
   const redirectUri = `https://${name}.example/callback`;
   const res = await fetch(`${baseUrl}/admin/clients`, {
@@ -78,7 +78,7 @@ export async function accessToken(baseUrl: string, client: RegisteredClient, use
   return JSON.parse(text) as TokenSet;
 }
 
-/** satgate's 402 body (PROTOCOL.md). */
+/** satgate's 402 body (docs/protocol.md "The 402 body"). */
 export interface Challenge {
   reason: string;
   service: string;

@@ -76,7 +76,7 @@ export class LoadGenerator {
     const worker = async (): Promise<void> => {
       while (Date.now() < end) {
         const t0 = process.hrtime.bigint();
-        let status = 0;
+        let status: number;
         try {
           const res = await pool.request({ path, method: 'GET', headers: target.headers });
           status = res.statusCode;

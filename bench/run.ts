@@ -2,7 +2,7 @@
  * `npm run bench`: starts satgate (embedded defaults, or DATABASE_URL), then measures on loopback, in one run:
  * the demo origin directly, and satgate's proxy in front of it with policy none, oauth, l402 and both. Prints
  * req/s, p50 and p99 per scenario and each one's throughput ratio to `none`, and writes
- * bench/results/<timestamp>.json. Target (issue 7): every guarded scenario >= 0.8x `none`.
+ * bench/results/<timestamp>.json. Target: every guarded scenario >= 0.8x `none`.
  *
  * Credentials come through the public APIs (bench/flows.ts). A scenario whose credential cannot be obtained
  * (e.g. no Lightning node) is reported as skipped with the reason instead of failing the whole run.

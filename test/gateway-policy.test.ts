@@ -1,5 +1,5 @@
 /**
- * End to end through the gateway to the demo origin, one block per policy mode, every row of DESIGN.md's
+ * End to end through the gateway to the demo origin, one block per policy mode, every row of docs/architecture.md's
  * table with exact statuses and headers. Credentials come from the public APIs: an admin-registered OAuth
  * client and the authorization-code flow with a user JWT; L402s bought by the regtest payer node.
  */

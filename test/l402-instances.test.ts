@@ -1,5 +1,5 @@
 /**
- * Scaling out (issue 4, DESIGN.md "Scaling out"): two satgate instances on the same real Postgres. A token
+ * Scaling out (docs/architecture.md "Scaling out"): two satgate instances on the same real Postgres. A token
  * cached by instance B is revoked through instance A; B must refuse it within one second (LISTEN/NOTIFY).
  * Embedded Postgres is a single instance by design and carries no notifications between connections.
  */

@@ -1,6 +1,6 @@
 /**
  * Byte-level interoperability with the npm `macaroon` package (js-macaroon, go-macaroon's sibling) in both
- * directions (issue 4): it imports and verifies a macaroon satgate minted, with the root key satgate
+ * directions: it imports and verifies a macaroon satgate minted, with the root key satgate
  * stored; and a macaroon it mints around an aperture-format identifier, whose root key is stored in
  * satgate's table, is accepted by satgate.
  */

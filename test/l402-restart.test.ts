@@ -1,5 +1,5 @@
 /**
- * L402 state survives restarts (issue 4): a token paid before a restart works after it; settlements that
+ * L402 state survives restarts: a token paid before a restart works after it; settlements that
  * happen while satgate is down are applied on start from the persisted settle index, without replaying
  * older ones; unpaid challenges are purged after their invoice expired plus the grace period.
  */

@@ -1,5 +1,5 @@
 /**
- * Strict mode (L402_STRICT=true, issue 4): a token is accepted only once its invoice is settled. Without
+ * Strict mode (L402_STRICT=true): a token is accepted only once its invoice is settled. Without
  * it, a preimage that leaked from the merchant node (logs, backups) unlocks the token unpaid.
  */
 import { after, before, it } from 'node:test';

@@ -1,5 +1,5 @@
 /**
- * No invoice can be issued (issue 4): the Lightning node is unreachable, or none is configured. Clients get
+ * No invoice can be issued: the Lightning node is unreachable, or none is configured. Clients get
  * 503 {"error":"lightning_unavailable"} with Retry-After — never a 500 — and a paid token keeps working,
  * since verification needs no node.
  */

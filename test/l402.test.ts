@@ -1,5 +1,5 @@
 /**
- * The L402 paywall end to end (issue 4), through the real `lightning` client and the regtest network:
+ * The L402 paywall end to end, through the real `lightning` client and the regtest network:
  * challenge, payment with `satgate regtest pay`, use under both schemes, the hot path, every refusal
  * reason, revocation and the admin listings.
  */

@@ -6,7 +6,7 @@ import { BUILD_ROOT, spawnNode, Spawned } from './support/process';
 import { startTestApp, tempDir } from './support/app';
 import { resetDatabase } from './support/database';
 
-/** Issue 3: satgate pointed by LND_* at a separately started `npm run regtest` uses that node. */
+/** satgate pointed by LND_* at a separately started `npm run regtest` uses that node. */
 let regtest: Spawned;
 let satgate: RunningSatgate | undefined;
 let env: Record<string, string>;

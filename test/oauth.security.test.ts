@@ -1,6 +1,6 @@
 /**
- * One test per security rule of PROTOCOL.md's OAuth section ("Security rules (RFC 9700 and the anchors' known
- * bugs)"); each fails when its rule is broken.
+ * One test per security rule of docs/protocol.md's OAuth section ("Security rules (RFC 9700)"); each fails
+ * when its rule is broken.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';

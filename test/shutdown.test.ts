@@ -4,7 +4,7 @@ import * as http from 'node:http';
 import { adminHeaders, startTestApp } from './support/app';
 import { resetDatabase } from './support/database';
 
-/** Issue 2: on shutdown, in-flight requests finish before satgate and the services it started stop. */
+/** On shutdown, in-flight requests finish before satgate and the services it started stop. */
 test('a request in flight when shutdown begins still gets its full answer', { timeout: 60_000 }, async () => {
   await resetDatabase();
   const satgate = await startTestApp({ DEMO: 'true' });

@@ -1,5 +1,5 @@
 /**
- * The one policy vocabulary (DESIGN.md "The access policy vocabulary"), shared by controller decorators and
+ * The one policy vocabulary (docs/architecture.md, "The policy vocabulary"), shared by controller decorators and
  * gateway routes stored as data, so one evaluator serves both.
  */
 
@@ -21,7 +21,7 @@ export interface L402Requirement {
   pricing?: string;
 }
 
-/** `none` lets everyone through; `admin` needs the admin token; the rest follow DESIGN.md's table. */
+/** `none` lets everyone through; `admin` needs the admin token; the rest follow docs/architecture.md "What each mode answers". */
 export type PolicyMode = 'none' | 'admin' | 'oauth' | 'l402' | 'both' | 'either';
 
 export interface AccessPolicy {

@@ -12,7 +12,7 @@ export interface GuardedRequest extends FastifyRequest {
 }
 
 /**
- * The one global guard (STYLE.md §1): every route declares a policy or @Public(); a route with neither is
+ * The one global guard (docs/style.md, "Access"): every route declares a policy or @Public(); a route with neither is
  * refused, so forgetting a decorator can never publish an endpoint.
  */
 @Injectable()

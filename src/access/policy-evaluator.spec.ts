@@ -8,7 +8,7 @@ import { PolicyEvaluator } from './policy-evaluator';
 import type { L402Principal, OAuthPrincipal } from './principal';
 
 /**
- * DESIGN.md's table for `both`, row by row, with the two ports played by small in-memory implementations
+ * docs/architecture.md's table for `both`, row by row, with the two ports played by small in-memory implementations
  * (the real ones are exercised end to end in test/gateway-policy.test.ts).
  */
 const grant = (scopes: string[]): OAuthPrincipal => ({

@@ -18,7 +18,7 @@ import { PresentedCredential, readCredential } from './credentials';
 import type { L402Principal, OAuthPrincipal, Principal } from './principal';
 
 /**
- * Decides one request against one policy, following DESIGN.md's table row by row. Used by the AccessGuard
+ * Decides one request against one policy, following docs/architecture.md "What each mode answers" row by row. Used by the AccessGuard
  * for controllers and by the gateway for proxied routes, so both answer identically.
  */
 @Injectable()

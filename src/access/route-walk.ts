@@ -15,7 +15,7 @@ export interface DeclaredRoute {
 
 /**
  * Lists every controller route of an app with its declared policy. The route-walk test fails on any route
- * whose policy is `undefined` (STYLE.md §1: deny by default, and make forgetting visible).
+ * whose policy is `undefined` (docs/style.md: deny by default, and make forgetting visible).
  */
 export function walkRoutes(app: INestApplication): DeclaredRoute[] {
   const reflector = app.get(Reflector);

@@ -9,7 +9,7 @@ import { DemoAccountSeeder } from './demo-account.seeder';
 import { PasswordHasher } from './password.hasher';
 
 /**
- * Local accounts (issue 6): the resource owners who sign in on satgate's own page, and their admin API. Times
+ * Local accounts: the resource owners who sign in on satgate's own page, and their admin API. Times
  * (password changes, disabling) come from the shared OAuthClock, the same clock the sessions and grants read.
  */
 @Module({

@@ -3,7 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
 import { LocalAccount } from './account.entity';
 
-/** Named queries over `local_accounts`; the rules live in AccountsService (STYLE.md §4). */
+/** Named queries over `local_accounts`; the rules live in AccountsService (docs/style.md, "Layers"). */
 @Injectable()
 export class AccountsRepository {
   constructor(@InjectRepository(LocalAccount) private readonly repo: Repository<LocalAccount>) {}

@@ -15,11 +15,15 @@ export function lockDataDir(dataDir: string): () => void {
       break;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 0) {
-        throw new Error(`DATA_DIR ${dataDir} is in use by another satgate (${file}); stop it or set DATA_DIR`);
+        throw new Error(`DATA_DIR ${dataDir} is in use by another satgate (${file}); stop it or set DATA_DIR`, {
+          cause: err,
+        });
       }
       const pid = Number(fs.readFileSync(file, 'utf8').trim());
       if (pid && pid !== process.pid && isAlive(pid)) {
-        throw new Error(`DATA_DIR ${dataDir} is in use by another satgate (pid ${pid}); stop it or set DATA_DIR`);
+        throw new Error(`DATA_DIR ${dataDir} is in use by another satgate (pid ${pid}); stop it or set DATA_DIR`, {
+          cause: err,
+        });
       }
       fs.unlinkSync(file); // stale: its process is gone
     }

@@ -1,27 +1,43 @@
 /**
- * Feature commands of the `satgate` CLI, registered lazily (see cli/main.ts): each loads only its own code.
- * `require` rather than `import()`: the build is CommonJS, where import() would demand ESM file extensions.
+ * The `satgate` CLI's command table. Each command's code is loaded only when that command runs, so
+ * `satgate fetch` does not pull in Nest or TypeORM. `require` rather than `import()`: the build is CommonJS,
+ * where a dynamic import would bypass the compiled module graph.
  */
-import { registerCommand } from './main';
+/* eslint-disable @typescript-eslint/no-require-imports -- lazy loading, see above */
 
-registerCommand('fetch', 'fetch a URL, paying its L402 challenge under your limit (see satgate fetch --help)', async () => {
-  const { runFetch } = require('../client/fetch.command') as typeof import('../client/fetch.command');
-  return (argv) => runFetch(argv);
-});
+export type Command = (argv: string[]) => Promise<number>;
 
-registerCommand('tokens', 'list, show or remove stored L402 tokens (satgate tokens list|show|rm)', async () => {
-  const { runTokens } = require('../client/tokens.command') as typeof import('../client/tokens.command');
-  return (argv) => runTokens(argv);
-});
+export interface CommandEntry {
+  summary: string;
+  load: () => Command;
+}
 
-registerCommand('regtest', 'the built-in regtest network: `satgate regtest pay <invoice> [--data-dir DIR]`', async () => {
-  return async (argv) => {
-    const [sub, ...rest] = argv;
-    if (sub === 'pay') {
-      const { runRegtestPay } = require('../regtest/pay.command') as typeof import('../regtest/pay.command');
-      return runRegtestPay(rest);
-    }
-    process.stderr.write('usage: satgate regtest pay <invoice> [--data-dir DIR]\n');
-    return 2;
-  };
-});
+export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
+  start: {
+    summary: 'start the satgate server (same as npm start)',
+    load: () => async () => {
+      require('../main');
+      return new Promise<number>(() => undefined); // runs until a signal ends the process
+    },
+  },
+  fetch: {
+    summary: 'fetch a URL, paying its L402 challenge under your limit (see satgate fetch --help)',
+    load: () => (require('../client/fetch.command') as typeof import('../client/fetch.command')).runFetch,
+  },
+  tokens: {
+    summary: 'list, show or remove stored L402 tokens (satgate tokens list|show|rm)',
+    load: () => (require('../client/tokens.command') as typeof import('../client/tokens.command')).runTokens,
+  },
+  regtest: {
+    summary: 'the built-in regtest network: `satgate regtest pay <invoice> [--data-dir DIR]`',
+    load: () => async (argv) => {
+      const [sub, ...rest] = argv;
+      if (sub === 'pay') {
+        const { runRegtestPay } = require('../regtest/pay.command') as typeof import('../regtest/pay.command');
+        return runRegtestPay(rest);
+      }
+      process.stderr.write('usage: satgate regtest pay <invoice> [--data-dir DIR]\n');
+      return 2;
+    },
+  },
+};

@@ -2,7 +2,7 @@
  * Parsing of `WWW-Authenticate` challenges (RFC 9110 §11.6.1) as a fetch `Headers` object hands them to
  * us: several header values joined with ", " into ONE string. Because commas separate both challenges and
  * parameters, the only reliable boundary is "a token NOT followed by `=`", which starts a new scheme.
- * Every L402 form in PROTOCOL.md is accepted: `LSAT`/`L402`, `macaroon=` or `token=`, `version="0"`,
+ * Every L402 form in docs/protocol.md is accepted: `LSAT`/`L402`, `macaroon=` or `token=`, `version="0"`,
  * quoted or bare values, any number of challenges in any order, mixed with unrelated schemes.
  */
 

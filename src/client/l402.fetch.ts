@@ -12,9 +12,9 @@ import { resolvePending, type FlowContext } from './pending.resolver';
 import { originOf, type TokenRecord, type TokenStore } from './token.store';
 import type { Wallet } from './wallet.interface';
 
-/** Highest price paid without asking, from PROTOCOL.md "Client behaviour". */
+/** Highest price paid without asking, from docs/protocol.md "Paying client behaviour". */
 export const DEFAULT_MAX_COST_SATS = 1000;
-/** Routing fee cap, from PROTOCOL.md "Client behaviour". */
+/** Routing fee cap, from docs/protocol.md "Paying client behaviour". */
 export const DEFAULT_MAX_FEE_SATS = 10;
 /** How long a payment found in flight is waited for before telling the user what to do. */
 export const DEFAULT_PENDING_TIMEOUT_MS = 60_000;

@@ -50,7 +50,7 @@ export class LndWallet implements Wallet {
     } catch (err) {
       const [code, message] = lightningError(err);
       if (DEFINITE_FAILURES.has(message) || code === 400) throw new PaymentFailedError(paymentHash, message);
-      throw new Error(message); // outcome unknown: the caller looks the payment up
+      throw new Error(message, { cause: err }); // outcome unknown: the caller looks the payment up
     }
   }
 
@@ -73,7 +73,7 @@ export class LndWallet implements Wallet {
     } catch (err) {
       const [code, message] = lightningError(err);
       if (code === 404) return { status: 'not_found' };
-      throw new Error(`cannot look the payment up on LND: ${message}`);
+      throw new Error(`cannot look the payment up on LND: ${message}`, { cause: err });
     }
   }
 

@@ -4,7 +4,7 @@ import { identifierOfMacaroon } from './macaroon.identifier';
 import { MalformedChallengeError } from './client.errors';
 import { l402Identifier, mintMacaroon } from './l402.spec-support';
 
-// PROTOCOL.md vector: payment hash bytes 1..32, token id bytes 32..1.
+// docs/protocol.md vector: payment hash bytes 1..32, token id bytes 32..1.
 const HASH = Buffer.from(Array.from({ length: 32 }, (_, i) => i + 1)).toString('hex');
 const TOKEN_ID = Buffer.from(Array.from({ length: 32 }, (_, i) => 32 - i));
 

@@ -5,14 +5,14 @@
  */
 import { MalformedChallengeError } from './client.errors';
 
-/** The decoded L402 identifier: `uint16 BE version || payment_hash[32] || token_id[32]` (PROTOCOL.md). */
+/** The decoded L402 identifier: `uint16 BE version || payment_hash[32] || token_id[32]` (docs/protocol.md "Identifier"). */
 export interface L402Identifier {
   version: number;
   paymentHash: string;
   tokenId: string;
 }
 
-/** Decode standard or URL-safe base64, padded or not — servers send either (PROTOCOL.md "Credential"). */
+/** Decode standard or URL-safe base64, padded or not — servers send either (docs/protocol.md "Credential"). */
 export function decodeBase64Loose(text: string): Buffer {
   const cleaned = text.trim().replace(/-/g, '+').replace(/_/g, '/').replace(/=+$/, '');
   if (!/^[A-Za-z0-9+/]*$/.test(cleaned) || cleaned.length % 4 === 1) {
@@ -27,7 +27,7 @@ export function macaroonIdentifierBytes(macaroon: Buffer): Buffer {
   return macaroon[0] === 0x02 ? v2Identifier(macaroon) : v1Identifier(macaroon);
 }
 
-/** Parse the 66-byte L402 identifier; unknown versions are refused rather than guessed (PROTOCOL.md). */
+/** Parse the 66-byte L402 identifier; unknown versions are refused rather than guessed (docs/protocol.md "Identifier"). */
 export function parseL402Identifier(identifier: Buffer): L402Identifier {
   if (identifier.length < 2) throw new MalformedChallengeError('the macaroon identifier is too short');
   const version = identifier.readUInt16BE(0);

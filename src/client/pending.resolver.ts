@@ -59,8 +59,9 @@ export async function storePaid(ctx: FlowContext, pending: TokenRecord, paid: Se
  */
 export async function resolvePending(ctx: FlowContext, pending: TokenRecord): Promise<TokenRecord | undefined> {
   const wallet = requireWallet(ctx, `payment ${pending.paymentHash} is pending and must be looked up`);
-  const started = Date.now();
-  let announced = false;
+  // The wait is counted from the first in-flight answer and announced before the deadline is checked, so a
+  // slow lookup (a busy node) still yields exactly: the announcement, at least one re-check, then the verdict.
+  let started: number | undefined;
   for (;;) {
     const found = await wallet.lookupPayment(pending.paymentHash);
     switch (found.status) {
@@ -83,18 +84,19 @@ export async function resolvePending(ctx: FlowContext, pending: TokenRecord): Pr
         return undefined;
       }
       case 'in_flight': {
-        const waited = Date.now() - started;
-        if (waited >= ctx.pendingTimeoutMs) throw new PaymentPendingError(pending.paymentHash, ctx.origin, waited);
-        if (!announced) {
-          announced = true;
+        if (started === undefined) {
+          started = Date.now();
           ctx.emit({
             type: 'waiting-for-pending',
             origin: ctx.origin,
             paymentHash: pending.paymentHash,
             timeoutMs: ctx.pendingTimeoutMs,
           });
+        } else if (Date.now() - started >= ctx.pendingTimeoutMs) {
+          throw new PaymentPendingError(pending.paymentHash, ctx.origin, Date.now() - started);
         }
-        await new Promise((r) => setTimeout(r, Math.min(ctx.pendingPollMs, ctx.pendingTimeoutMs - waited)));
+        const waited = Date.now() - started;
+        await new Promise((r) => setTimeout(r, Math.max(0, Math.min(ctx.pendingPollMs, ctx.pendingTimeoutMs - waited))));
       }
     }
   }

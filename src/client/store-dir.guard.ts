@@ -49,7 +49,7 @@ export async function ensurePrivateDir(dir: string, create: boolean): Promise<bo
 
 /** Quote a path for a POSIX shell, so a printed command can be pasted as is. */
 export function shellQuote(text: string): string {
-  return /^[A-Za-z0-9_\/.:@%+=,-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
+  return /^[A-Za-z0-9_/.:@%+=,-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
 }
 
 async function statIfExists(dir: string): Promise<Stats | undefined> {

@@ -135,7 +135,7 @@ export class TestL402Server {
     res.end(JSON.stringify({ error: 'payment_required', reason, amount_sats: this.priceSats, invoice: invoice.request, macaroon }));
   }
 
-  /** Verification in PROTOCOL.md's order: preimage, root key, signature + caveats. */
+  /** Verification in docs/protocol.md's order: preimage, root key, signature + caveats. */
   private verify(header: string): { ok: true; scheme: string } | { ok: false; reason: string; scheme?: string } {
     const m = /^(L402|LSAT)\s+([A-Za-z0-9+/_=-]+):([0-9a-fA-F]{64})$/i.exec(header.trim());
     if (!m) return { ok: false, reason: 'malformed' };

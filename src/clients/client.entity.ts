@@ -1,7 +1,7 @@
 import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 
 /**
- * A registered OAuth client (a third-party app). The secret is stored only as its SHA-256 (DESIGN.md: raw
+ * A registered OAuth client (a third-party app). The secret is stored only as its SHA-256 (docs/architecture.md "Data": raw
  * secrets are returned once); a public client (SPA, native app) has none and must use PKCE.
  */
 @Entity({ name: 'oauth_clients' })

@@ -3,7 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
 import { OAuthClient } from './client.entity';
 
-/** Named queries over `oauth_clients` (STYLE.md §4: services hold the rules, repositories stay thin). */
+/** Named queries over `oauth_clients` (docs/style.md, "Layers": services hold the rules, repositories stay thin). */
 @Injectable()
 export class ClientsRepository {
   constructor(@InjectRepository(OAuthClient) private readonly repo: Repository<OAuthClient>) {}

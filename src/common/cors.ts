@@ -11,7 +11,7 @@ const ALLOW_HEADERS = 'Authorization, Content-Type, Grpc-Metadata-Macaroon, Maca
 const EXPOSE_HEADERS = 'WWW-Authenticate, Retry-After, X-Request-Id';
 
 /**
- * CORS for browser L402 clients and API callers (PROTOCOL.md: expose WWW-Authenticate, so a page can read the
+ * CORS for browser L402 clients and API callers (docs/protocol.md: expose WWW-Authenticate, so a page can read the
  * 402 challenge and retry with `Authorization: L402 ...`). Any origin, never credentials: every API here
  * authenticates by an explicit Authorization header, not ambient cookies, so `*` lets a page read only what
  * the token it holds unlocks. Requests without an Origin header are left alone, so non-browser OPTIONS

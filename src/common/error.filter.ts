@@ -25,7 +25,7 @@ function isWireError(err: unknown): err is WireError {
 const INPUT_SQLSTATES = new Set(['22021', '22P05', '22003', '22P02', '22001']);
 
 /**
- * The one place errors become responses (STYLE.md §6): access refusals and protocol errors render their exact
+ * The one place errors become responses (docs/style.md, "Errors"): access refusals and protocol errors render their exact
  * wire form; everything else answers `{error, error_description}` with its status; anything unexpected is a
  * 500 with a generic body, its cause logged.
  */

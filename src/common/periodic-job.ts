@@ -27,6 +27,11 @@ export class PeriodicJob {
     this.timer.unref();
   }
 
+  /** Runs the work now (unless a run is under way), e.g. once at start; stop() waits for it like any run. */
+  runNow(): Promise<void> {
+    return this.runOnce();
+  }
+
   async stop(): Promise<void> {
     this.stopped = true;
     clearInterval(this.timer);

@@ -25,7 +25,7 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
 
 /**
  * Validates the environment into the typed config. Every variable is checked before failing so an operator
- * fixes all of them in one go (STYLE.md §8).
+ * fixes all of them in one go (docs/style.md, "Configuration and secrets").
  */
 export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConfig {
   const problems: ConfigProblem[] = [];

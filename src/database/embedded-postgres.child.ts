@@ -33,9 +33,9 @@ async function main(): Promise<void> {
     await db.close().catch(() => undefined);
     process.exit(0);
   };
-  process.on('SIGTERM', stop);
+  process.on('SIGTERM', () => void stop());
   process.on('SIGINT', () => undefined); // the parent decides when we stop (Ctrl-C reaches the whole group)
-  process.on('disconnect', stop); // parent gone: never outlive it
+  process.on('disconnect', () => void stop()); // parent gone: never outlive it
   process.on('message', (msg) => {
     if (msg === 'stop') void stop();
   });

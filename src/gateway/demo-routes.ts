@@ -11,7 +11,7 @@ import { DEMO_ORIGIN } from './route-table';
 
 type DemoRoute = Pick<GatewayRouteFields, 'name' | 'methods' | 'path' | 'mode'> & Partial<GatewayRouteFields>;
 
-/** Alby's production table (PROTOCOL.md "Scopes") as gateway routes: oauth, one scope each. */
+/** Alby's production table (docs/protocol.md, "Scopes of Alby's wallet API") as gateway routes: oauth, one scope each. */
 function albyRoutes(): DemoRoute[] {
   return ALBY_ROUTE_SCOPES.map((r) => ({
     name: `alby-${r.method.toLowerCase()}${r.path.replace(/\{(\w+)\}/g, '$1').replace(/[^a-z0-9]+/gi, '-').replace(/-+$/, '')}`,

@@ -2,7 +2,7 @@ import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, UpdateDateColum
 import type { GatewayRouteDef, RouteMode } from './route-table';
 
 /**
- * A gateway route row (DESIGN.md "Data": name, method + path pattern (+ host), upstream, policy, price, token
+ * A gateway route row (docs/architecture.md, "Data": name, method + path pattern (+ host), upstream, policy, price, token
  * lifetime, capabilities). The schema comes from migration 1763900000000-GatewayRoutes; this class only maps it.
  */
 @Entity({ name: 'gateway_routes' })

@@ -8,7 +8,7 @@ import type { GatewayRouteDef } from './route-table';
 /** Fields a caller sets when creating a route (id and timestamps come from the database). */
 export type GatewayRouteFields = Omit<GatewayRouteDef, 'id'>;
 
-/** Named queries over `gateway_routes`; the rules live in GatewayRoutesService (STYLE.md §4). */
+/** Named queries over `gateway_routes`; the rules live in GatewayRoutesService (docs/style.md, "Layers"). */
 @Injectable()
 export class GatewayRoutesRepository {
   constructor(@InjectRepository(GatewayRouteEntity) private readonly repo: Repository<GatewayRouteEntity>) {}

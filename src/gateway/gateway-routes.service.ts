@@ -31,7 +31,7 @@ export class GatewayRoutesService {
    * reach Postgres, which would refuse some of them with an error instead of "no such row".
    */
   async get(idOrName: string): Promise<GatewayRouteEntity> {
-    let found: GatewayRouteEntity | null = null;
+    let found: GatewayRouteEntity | null;
     if (UUID.test(idOrName)) found = await this.repository.findById(idOrName);
     else if (ROUTE_NAME_PATTERN.test(idOrName)) found = await this.repository.findByName(idOrName);
     else throw new NotFoundException('no gateway route with this id or name');

@@ -13,7 +13,7 @@ import { gatewayPlugin } from './gateway.plugin';
 import { RouteTableService } from './route-table.service';
 
 /**
- * The gateway (issue 7): admin-managed routes to origins, each guarded by the same policy vocabulary and
+ * The gateway: admin-managed routes to origins, each guarded by the same policy vocabulary and
  * evaluator as the controllers, proxied with undici (HTTP, SSE) and ws (WebSocket).
  *
  * Its Fastify plugin is registered from onModuleInit: Nest has registered every controller route by then, and

@@ -3,7 +3,7 @@ import { canonicalPath } from '../core/http/canonical-path';
 import { applyRewrite, compilePattern, matchPattern, PathBindings, PathPattern } from './route-pattern';
 import type { ReservedPaths } from './reserved-paths';
 
-/** Modes a gateway route may carry (DESIGN.md: `none | oauth | l402 | both | either`). */
+/** Modes a gateway route may carry (docs/architecture.md: `none | oauth | l402 | both | either`). */
 export const ROUTE_MODES = ['none', 'oauth', 'l402', 'both', 'either'] as const satisfies readonly PolicyMode[];
 export type RouteMode = (typeof ROUTE_MODES)[number];
 

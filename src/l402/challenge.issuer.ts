@@ -18,13 +18,14 @@ import { LIGHTNING } from '../lightning/lightning.module';
 import type { CreatedInvoice, LightningService } from '../lightning/lightning.service';
 import { ChallengeRateLimiter } from './challenge.rate-limit';
 import { L402Invoice } from './invoice.entity';
+import { InvoiceReconciler } from './invoice.reconciler';
 import { InvoiceRepository } from './invoice.repository';
 import { DEFAULT_SERVICE, L402_CLOCK, L402_DEFAULTS } from './l402.constants';
 import { L402PricingRegistry, PricingError } from './pricing.registry';
 import { L402RootKey } from './root-key.entity';
 import { RootKeyRepository } from './root-key.repository';
 
-/** The 402 body of PROTOCOL.md ("satgate's 402 body"), field names as on the wire. */
+/** The 402 body of docs/protocol.md ("The 402 body"), field names as on the wire. */
 export interface ChallengeBody {
   error: 'payment_required';
   reason: string;
@@ -56,7 +57,7 @@ interface ChallengeTerms {
  * the service), mints the macaroon in aperture's caveat order bound to the invoice's payment hash, stores
  * root key and invoice in one transaction, and renders the 402 — or a 503 when the node cannot issue.
  * Everything that can refuse runs before the invoice is created, so a refusal never leaves an orphan
- * invoice on the node.
+ * invoice on the node; an invoice whose recording fails afterwards is recorded by InvoiceReconciler.
  */
 @Injectable()
 export class ChallengeIssuer {
@@ -68,6 +69,7 @@ export class ChallengeIssuer {
     private readonly invoices: InvoiceRepository,
     private readonly dataSource: DataSource,
     private readonly limiter: ChallengeRateLimiter,
+    private readonly reconciler: InvoiceReconciler,
   ) {}
 
   async issue(requirement: L402Requirement, reason: string, req: FastifyRequest, opts: ChallengeOptions = {}): Promise<AccessDenied> {
@@ -117,7 +119,7 @@ export class ChallengeIssuer {
       ['WWW-Authenticate', lsat],
       ['WWW-Authenticate', l402],
       ['Cache-Control', 'no-store'],
-      // Browser clients must be able to read the challenge of a cross-origin 402 (PROTOCOL.md "CORS").
+      // Browser clients must be able to read the challenge of a cross-origin 402 (docs/protocol.md "Challenge").
       ['Access-Control-Expose-Headers', 'WWW-Authenticate'],
     ]);
   }
@@ -154,10 +156,16 @@ export class ChallengeIssuer {
       settledAt: null,
       settleIndex: null,
     });
-    await this.dataSource.transaction(async (manager) => {
-      await this.invoices.insert(row, manager);
-      await this.rootKeys.insert(key, manager);
-    });
+    try {
+      await this.dataSource.transaction(async (manager) => {
+        await this.invoices.insert(row, manager);
+        await this.rootKeys.insert(key, manager);
+      });
+    } catch (err) {
+      // The node holds the invoice now; the reconciliation records it (it can never be paid: nobody got it).
+      this.reconciler.noteUnrecorded(row);
+      throw err;
+    }
   }
 }
 

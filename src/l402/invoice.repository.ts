@@ -30,8 +30,19 @@ export class InvoiceRepository {
     return manager ? manager.getRepository(L402Invoice) : this.repo;
   }
 
+  /**
+   * Records a challenge's invoice. The reconciliation may have recorded it first (as an orphan, when this
+   * challenge was slow): the challenge's row then only adds its resource, keeping the state already known.
+   */
   async insert(row: L402Invoice, manager?: EntityManager): Promise<void> {
-    await this.on(manager).insert(row);
+    await this.on(manager).createQueryBuilder().insert().into(L402Invoice).values(row).orUpdate(['resource'], ['payment_hash']).execute();
+  }
+
+  /** Inserts the rows whose payment hash is not recorded yet; returns how many were inserted. */
+  async insertIfAbsent(rows: L402Invoice[]): Promise<number> {
+    if (rows.length === 0) return 0;
+    const result = await this.repo.createQueryBuilder().insert().into(L402Invoice).values(rows).orIgnore().returning('payment_hash').execute();
+    return Array.isArray(result.raw) ? result.raw.length : 0;
   }
 
   findByPaymentHash(paymentHash: string): Promise<L402Invoice | null> {

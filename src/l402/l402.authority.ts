@@ -35,7 +35,7 @@ import { VerifiedCredentialCache } from './verified-credential.cache';
 
 /**
  * Refusals decided after the signature checked out: the token is authentic, so the grant stored with its
- * root key at minting applies and a `both` caller can be re-challenged for that grant (DESIGN.md's table).
+ * root key at minting applies and a `both` caller can be re-challenged for that grant (docs/architecture.md, "What each mode answers").
  * Never the grant an `oauth_grant` caveat names: a holder may append caveats, including someone else's grant.
  */
 const AFTER_SIGNATURE: ReadonlySet<L402Reason> = new Set(['wrong_service', 'expired', 'unknown_caveat', 'caveat_failed', 'unpaid']);

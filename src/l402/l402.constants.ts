@@ -27,6 +27,14 @@ export const L402_DEFAULTS = {
   purgeBatch: 500,
   /** Node lookups a purge batch runs at once. */
   purgeLookupConcurrency: 16,
+  /** How often the node's invoices are reconciled with the table (invoices created since the last round). */
+  reconcileIntervalMs: 60_000,
+  /** Invoices younger than this are left to their challenge, which may still be recording them. */
+  reconcileMarginMs: 10_000,
+  /** Payment hashes looked up in the table at once while reconciling. */
+  reconcileBatch: 500,
+  /** Invoices whose recording failed kept in memory for the next reconciliation round. */
+  unrecordedInvoicesKept: 10_000,
   /**
    * Fresh challenges (each one an invoice on the node and two rows here) one client IP may obtain per
    * window, per instance; beyond it the answer is 429 with Retry-After. Generous for a real client, which

@@ -7,6 +7,7 @@ import { ChallengeRateLimiter } from './challenge.rate-limit';
 import { DemoPaidController } from './demo.controller';
 import { L402Invoice } from './invoice.entity';
 import { InvoiceLedger } from './invoice.ledger';
+import { InvoiceReconciler } from './invoice.reconciler';
 import { InvoiceRepository } from './invoice.repository';
 import { L402AdminController, L402InvoicesAdminController } from './l402-admin.controller';
 import { L402AdminService } from './l402-admin.service';
@@ -21,9 +22,9 @@ import { SettlementCursor } from './settlement-cursor.entity';
 import { SettlementFollower } from './settlement.follower';
 
 /**
- * The Nest side of the L402 paywall (DESIGN.md `l402/`): implements the access layer's `L402Authority`
+ * The Nest side of the L402 paywall (docs/architecture.md, "Modules"): implements the access layer's `L402Authority`
  * port (verification with a cached root-key store, challenge issuing through the Lightning node), keeps
- * invoices current from the settlement stream, purges dead challenges, and serves the admin endpoints and
+ * invoices current from the settlement stream, reconciles the node's invoices with the table, purges dead challenges, and serves the admin endpoints and
  * the demo route. Global so the AccessModule's evaluator and the gateway reach the port and the pricing
  * registry without importing this module.
  */
@@ -44,6 +45,7 @@ import { SettlementFollower } from './settlement.follower';
     { provide: L402_AUTHORITY, useExisting: L402AuthorityService },
     SettlementFollower,
     ChallengePurger,
+    InvoiceReconciler,
     L402AdminService,
     L402Banner,
   ],

@@ -15,7 +15,7 @@ export interface RootKeyFilter extends PageQuery {
   revoked?: boolean;
 }
 
-/** Named queries over `l402_root_keys` (STYLE.md §4: repositories thin, rules in services). */
+/** Named queries over `l402_root_keys` (docs/style.md, "Layers": repositories thin, rules in services). */
 @Injectable()
 export class RootKeyRepository {
   constructor(@InjectRepository(L402RootKey) private readonly repo: Repository<L402RootKey>) {}

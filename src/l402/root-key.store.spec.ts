@@ -18,7 +18,7 @@ function fakeRepo(rows: Map<string, Row>) {
       return rows.get(idHash) ?? null;
     },
   } as unknown as RootKeyRepository;
-  return { repo, lookups: () => lookups, hold: (p: Promise<void>) => (gate = p) };
+  return { repo, lookups: () => lookups, hold: (p: Promise<void>) => void (gate = p) };
 }
 
 /** An in-process bus: publish delivers to the subscribers, like InvalidationBus does locally. */

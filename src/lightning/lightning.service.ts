@@ -3,10 +3,12 @@ import {
   type AuthenticatedLnd,
   type DecodePaymentRequestResult,
   type GetInvoiceResult,
+  type GetInvoicesResult,
   authenticatedLndGrpc,
   createInvoice,
   decodePaymentRequest,
   getInvoice,
+  getInvoices,
   getPayment,
   getWalletInfo,
   pay,
@@ -17,7 +19,6 @@ import {
   LightningUnavailableError,
   toLightningError,
   toPaymentError,
-  unpackLightningError,
 } from './lightning.errors';
 import { chainNetworkOf, type ChainNetwork } from './chain.networks';
 import { NodeCircuitBreaker } from './node.breaker';
@@ -67,6 +68,9 @@ export interface InvoiceStatus {
   settleIndex?: number;
   expiresAt: Date;
   paymentRequest?: string;
+  createdAt: Date;
+  /** The memo. */
+  description?: string;
 }
 
 /** A completed payment. */
@@ -182,21 +186,29 @@ export class LightningService {
       const inv = (await this.call('getInvoice', () => getInvoice({ lnd: this.lnd, id: paymentHash }))) as GetInvoiceResult & {
         confirmed_index?: number;
       };
-      const state: InvoiceState = inv.is_confirmed ? 'settled' : inv.is_canceled ? 'canceled' : inv.is_held ? 'accepted' : 'open';
-      return {
-        paymentHash: inv.id,
-        isConfirmed: inv.is_confirmed,
-        state,
-        settledAt: inv.confirmed_at ? new Date(inv.confirmed_at) : undefined,
-        sats: inv.tokens,
-        settleIndex: inv.confirmed_index || undefined,
-        expiresAt: new Date(inv.expires_at),
-        paymentRequest: inv.request,
-      };
+      return invoiceStatusOf(inv);
     } catch (err) {
       if (err instanceof LightningError && err.grpcCode === 5 /* NOT_FOUND */) return null;
       throw err;
     }
+  }
+
+  /**
+   * Every invoice the node created in [createdAfter, createdBefore] (whole seconds, as LND filters them),
+   * paged through ListInvoices; used to reconcile the node's invoices with satgate's table.
+   */
+  async listInvoices(args: { createdAfter: Date; createdBefore: Date; pageSize?: number }): Promise<InvoiceStatus[]> {
+    const out: InvoiceStatus[] = [];
+    const window = { created_after: args.createdAfter.toISOString(), created_before: args.createdBefore.toISOString() };
+    let token: string | undefined;
+    do {
+      const page: GetInvoicesResult = await this.call('getInvoices', () =>
+        getInvoices(token ? { lnd: this.lnd, token } : { lnd: this.lnd, limit: args.pageSize ?? 500, ...window }),
+      );
+      for (const inv of page.invoices) out.push(invoiceStatusOf(inv));
+      token = page.invoices.length > 0 ? page.next : undefined;
+    } while (token);
+    return out;
   }
 
   /** Follows settlements from `fromSettleIndex` on (see settlement.subscription.ts); reconnects by itself. */
@@ -350,6 +362,27 @@ export class LightningService {
   }
 }
 
+/** getInvoice's and getInvoices' invoice (confirmed_index is returned at runtime but not typed). */
+type NodeInvoice = Pick<GetInvoiceResult, 'id' | 'is_confirmed' | 'is_canceled' | 'is_held' | 'confirmed_at' | 'tokens' | 'expires_at' | 'request' | 'created_at' | 'description'> & {
+  confirmed_index?: number;
+};
+
+function invoiceStatusOf(inv: NodeInvoice): InvoiceStatus {
+  const state: InvoiceState = inv.is_confirmed ? 'settled' : inv.is_canceled ? 'canceled' : inv.is_held ? 'accepted' : 'open';
+  return {
+    paymentHash: inv.id,
+    isConfirmed: inv.is_confirmed,
+    state,
+    settledAt: inv.confirmed_at ? new Date(inv.confirmed_at) : undefined,
+    sats: inv.tokens,
+    settleIndex: inv.confirmed_index || undefined,
+    expiresAt: new Date(inv.expires_at),
+    paymentRequest: inv.request,
+    createdAt: new Date(inv.created_at),
+    description: inv.description,
+  };
+}
+
 function closeChannels(lnd: AuthenticatedLnd): void {
   for (const client of Object.values(lnd as Record<string, { close?: () => void }>)) client?.close?.();
 }
@@ -362,4 +395,4 @@ function withDeadline<T>(promise: Promise<T>, ms: number, onTimeout: () => Error
   return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
 }
 
-export { LightningError, LightningPaymentError, LightningUnavailableError, unpackLightningError };
+export { LightningError, LightningPaymentError, LightningUnavailableError };

@@ -1,7 +1,7 @@
 import type { BudgetLimit, BudgetRenewal, BudgetView } from '../core/budget';
 
 /**
- * What the login pages need from the OAuth authorization server, declared where it is used (STYLE.md §5).
+ * What the login pages need from the OAuth authorization server, declared where it is used (docs/style.md, "Ports, not reach-arounds").
  * The pages own the browser conversation (sign-in, consent, connected apps); the OAuth module owns clients,
  * codes and grants. oauth-flow.adapter.ts implements this port over the OAuth module's services.
  */

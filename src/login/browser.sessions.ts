@@ -40,7 +40,7 @@ export class BrowserSessions {
   readonly csrfCookieName: string;
 
   constructor(
-    @Inject(APP_CONFIG) private readonly config: RuntimeConfig,
+    @Inject(APP_CONFIG) config: RuntimeConfig,
     private readonly sessions: SessionsService,
   ) {
     this.csrf = new CsrfTokens(config.jwtSecret);

@@ -18,7 +18,7 @@ import { ThrottleCounterRow } from './throttle-counter.entity';
 import { ThrottleRepository } from './throttle.repository';
 
 /**
- * Browser sign-in and consent for `/oauth/authorize` (issue 6): local accounts sign in at /login/..., approve
+ * Browser sign-in and consent for `/oauth/authorize`: local accounts sign in at /login/..., approve
  * or deny apps, and manage connected apps. The OAuth module is reached only through AUTHORIZATION_FLOW.
  */
 @Module({

@@ -19,7 +19,7 @@ const SWEEP_INTERVAL_MS = 10 * 60 * 1000;
 
 /**
  * Throttles sign-ins per account and per client IP, with counters in Postgres so every instance shares them
- * (DESIGN.md: no state that matters in memory). Every attempt is counted atomically *before* the
+ * (docs/architecture.md, "Scaling out": no state that matters in memory). Every attempt is counted atomically *before* the
  * (deliberately slow) password hash and refused when it is over the limit, so a burst of parallel guesses
  * gets no more checks than sequential ones, and a locked-out guesser cannot make satgate burn CPU either. A
  * success takes its attempt back. Unknown usernames are counted like real ones, so lockouts do not reveal

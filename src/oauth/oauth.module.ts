@@ -32,7 +32,7 @@ import { TokenIssuer } from './token.issuer';
 import { TokensRepository } from './tokens.repository';
 
 /**
- * The OAuth2 authorization server (issue 5): /oauth/* endpoints, grants, tokens, connected apps, demo seed.
+ * The OAuth2 authorization server: /oauth/* endpoints, grants, tokens, connected apps, demo seed.
  * Global so the access module's PolicyEvaluator finds `BEARER_AUTHENTICATOR` (and the gateway/L402 modules
  * the authenticator and grant services) without importing this module.
  */

@@ -1,6 +1,7 @@
-import { Body, Controller, Headers, HttpCode, Options, Post, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Headers, HttpCode, Options, Post, Query, UseInterceptors } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { Public } from '../access/access.decorators';
+import { mergeQueryAndBody } from '../core/oauth';
 import { NoStoreInterceptor, OAuthCorsInterceptor } from './cors.interceptor';
 import type { TokenResponse } from './token.issuer';
 import { type IntrospectionResponse, TokenEndpointService } from './token-endpoint.service';
@@ -16,11 +17,19 @@ import { type IntrospectionResponse, TokenEndpointService } from './token-endpoi
 export class TokenController {
   constructor(private readonly endpoint: TokenEndpointService) {}
 
-  /** RFC 6749 §3.2 — grant_type authorization_code, refresh_token or client_credentials. */
+  /**
+   * RFC 6749 §3.2 — grant_type authorization_code, refresh_token or client_credentials. Parameters may come in
+   * the query string as well as the form body, as Alby's service takes them and its SDK sends them (see
+   * mergeQueryAndBody for the rules); introspection and revocation read the body only.
+   */
   @Post('token')
   @HttpCode(200)
-  token(@Headers('authorization') authorization: string | undefined, @Body() body: Record<string, unknown> | undefined): Promise<TokenResponse> {
-    return this.endpoint.token({ authorization, body: body ?? {} });
+  token(
+    @Headers('authorization') authorization: string | undefined,
+    @Query() query: Record<string, unknown> | undefined,
+    @Body() body: Record<string, unknown> | undefined,
+  ): Promise<TokenResponse> {
+    return this.endpoint.token({ authorization, body: mergeQueryAndBody(query, body) });
   }
 
   /** RFC 7662 token introspection. */

@@ -10,7 +10,7 @@ import { RegtestNode, type ChainState } from './regtest.node';
 import type { RpcContext } from './rpc.types';
 import { ensureTlsIdentity, type TlsIdentity } from './tls.cert';
 
-export type { HoldOutcome, PaymentHold } from './payment.router';
+export type { PaymentHold } from './payment.router';
 
 /** Where one node of a running network is reached and which files hold its credentials (LND's layout). */
 export interface RegtestNodeInfo {

@@ -1,5 +1,5 @@
 /**
- * Base64 as L402 peers actually send it. PROTOCOL.md: accept a macaroon in standard or URL-safe base64,
+ * Base64 as L402 peers actually send it. docs/protocol.md "Credential": accept a macaroon in standard or URL-safe base64,
  * padded or not (Lightning Labs' clients send standard padded, js-macaroon emits URL-safe unpadded);
  * always emit standard padded base64, which is what aperture's clients match with their regex.
  *
@@ -28,7 +28,7 @@ export function decodeBase64Loose(input: string): Buffer | undefined {
   return Buffer.from(body, 'base64');
 }
 
-/** Standard alphabet, padded: the form satgate emits in challenges (PROTOCOL.md "Challenge"). */
+/** Standard alphabet, padded: the form satgate emits in challenges (docs/protocol.md "Challenge"). */
 export function encodeBase64(bytes: Uint8Array): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
 }

@@ -20,7 +20,7 @@ export const CAPABILITIES_SUFFIX = '_capabilities';
 export const VALID_UNTIL_SUFFIX = '_valid_until';
 /** aperture's `PreimageKey`: gRPC clients put the preimage in the macaroon instead of a header. */
 export const CONDITION_PREIMAGE = 'preimage';
-/** satgate's binding of an L402 to an OAuth grant (`both` routes, DESIGN.md). */
+/** satgate's binding of an L402 to an OAuth grant (`both` routes, docs/architecture.md). */
 export const CONDITION_OAUTH_GRANT = 'oauth_grant';
 
 /**

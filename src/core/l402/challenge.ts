@@ -1,7 +1,7 @@
 import { decodeBase64Loose, encodeBase64 } from './base64';
 
 /**
- * The `WWW-Authenticate` challenge of a 402 (PROTOCOL.md "Challenge"). Lightning Labs' clients match
+ * The `WWW-Authenticate` challenge of a 402 (docs/protocol.md "Challenge"). Lightning Labs' clients match
  * `(LSAT|L402) macaroon="(.*?)", invoice="(.*?)"` and older ones read only the first value, so the two
  * values are emitted in exactly that shape, LSAT first.
  */

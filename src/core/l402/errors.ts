@@ -1,5 +1,5 @@
 /**
- * Why an L402 was refused. The set is fixed by PROTOCOL.md ("satgate's 402 body"): it is sent to
+ * Why an L402 was refused. The set is fixed by docs/protocol.md ("The 402 body"): it is sent to
  * clients as the `reason` of the 402 body, so a client can tell "pay again" from "fix your client".
  */
 export const L402_REASONS = [
@@ -25,7 +25,7 @@ export type L402Reason = (typeof L402_REASONS)[number];
  * secrets (preimages, root keys, macaroons, caveat values): they may end up in logs.
  */
 export class L402Error extends Error {
-  /** Wire reason (PROTOCOL.md); what the 402 body reports. */
+  /** Wire reason (docs/protocol.md); what the 402 body reports. */
   readonly reason: L402Reason;
   /** The caveat condition that caused the refusal, when one did; handy in logs and admin views. */
   readonly condition?: string;
@@ -35,13 +35,6 @@ export class L402Error extends Error {
     this.name = new.target.name;
     this.reason = reason;
     if (condition !== undefined) this.condition = condition;
-  }
-}
-
-/** The request carried no L402 credential at all (first contact: answer with a fresh challenge). */
-export class MissingCredential extends L402Error {
-  constructor(message = 'no L402 credential presented') {
-    super('missing', message);
   }
 }
 

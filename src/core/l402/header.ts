@@ -5,7 +5,7 @@ import { decodeMacaroon, encodeMacaroon, macaroonFromBase64 } from './macaroon.c
 import { encodeBase64 } from './base64';
 
 /**
- * Reading the L402 credential a client presents (PROTOCOL.md "Credential"):
+ * Reading the L402 credential a client presents (docs/protocol.md "Credential"):
  * - `Authorization: L402 <mac>:<preimage-hex>` or `LSAT ...`, scheme case-insensitive (RFC 7235 §2.1),
  *   the macaroon in standard or URL-safe base64, padded or not, the preimage 64 hex digits in either case;
  * - aperture's gRPC forms `Grpc-Metadata-Macaroon: <hex>` / `Macaroon: <hex>`, the preimage then being a

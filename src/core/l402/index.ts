@@ -1,5 +1,5 @@
 /**
- * The framework-free L402 core (PROTOCOL.md "L402"): import from here, not from the individual files,
+ * The framework-free L402 core (docs/protocol.md "L402"): import from here, not from the individual files,
  * so the files can be reorganised without touching the Nest side.
  */
 export * from './errors';

@@ -7,7 +7,7 @@ import { decodeMacaroon } from './macaroon.codec';
 import { assertSatisfierConfig, checkCaveats, type CaveatTarget, type SatisfierConfig } from './satisfiers';
 
 /**
- * The L402 verification pipeline, cheapest check first (PROTOCOL.md "Caveats"): the preimage against the
+ * The L402 verification pipeline, cheapest check first (docs/protocol.md "Caveats"): the preimage against the
  * identifier's payment hash (one sha256, no I/O), the root key by sha256(identifier) (one lookup), the
  * HMAC chain, then the caveats against the target and the clock. Every refusal is an `L402Error` whose
  * `reason` is the 402 body's. Errors thrown by the root-key store (database down) pass through unchanged:
@@ -40,7 +40,7 @@ export interface Clock {
   now(): Date;
 }
 
-/** Dependencies and options of the verifier, in one object (STYLE.md §5). */
+/** Dependencies and options of the verifier, in one object (docs/style.md, "Layers"). */
 export interface L402VerifierConfig extends SatisfierConfig {
   rootKeys: RootKeyStore;
   clock: Clock;

@@ -50,7 +50,7 @@ function bench(name: string, fn: () => void): void {
 }
 
 bench('satgate: full verify (decode+preimage+key+HMAC+caveats)', () => {
-  verifier.verifyMaybeSync({ macaroon: minted.macaroon, preimage }, target);
+  void verifier.verifyMaybeSync({ macaroon: minted.macaroon, preimage }, target);
 });
 const decoded = decodeMacaroon(minted.macaroon);
 bench('satgate: signature + caveats on a decoded macaroon', () => {

@@ -8,7 +8,7 @@ import { OAuthError, type OAuthErrorBody } from './oauth-error';
 import { DEFAULT_REALM, formatBasicChallenge } from './www-authenticate';
 
 export { OAuthError, isOAuthError } from './oauth-error';
-export type { OAuthErrorBody, OAuthErrorCode } from './oauth-error';
+export type { OAuthErrorBody } from './oauth-error';
 
 /** Missing, repeated or malformed parameter (RFC 6749 §4.1.2.1, §5.2). 400. */
 export class InvalidRequest extends OAuthError {
@@ -102,7 +102,7 @@ export class AccessDenied extends OAuthError {
 }
 
 /**
- * Unexpected failure (RFC 6749 §4.1.2.1). 500. The body is always generic (STYLE.md: a 5xx answers a
+ * Unexpected failure (RFC 6749 §4.1.2.1). 500. The body is always generic (docs/style.md: a 5xx answers a
  * generic body and logs the cause); `message` and `cause` are for the log only.
  */
 export class ServerError extends OAuthError {
@@ -141,4 +141,3 @@ export class InvalidRedirectUri extends OAuthError {
 }
 
 export { InvalidToken, InsufficientScope } from './resource-errors';
-export type { InvalidTokenOptions } from './resource-errors';

@@ -33,3 +33,44 @@ export function requireParam(params: RawParams | undefined, name: string): strin
   if (value === undefined) throw new InvalidRequest(`missing required parameter: ${name}`);
   return value;
 }
+
+/** Parameters that must never travel in a URL, where logs, proxies and browser history keep them. */
+const BODY_ONLY_PARAMS = new Set(['client_secret']);
+
+/**
+ * The token request's parameters from the query string and the form body together, as Alby's service reads
+ * them (Go's `r.FormValue` merges both) and as its SDK sends them: every parameter in the query, an empty
+ * form body.
+ * - `client_secret` is a credential: RFC 6749 §2.3.1 allows it in the Basic header or the body only ("MUST
+ *   NOT be included in the request URI"), so one in the query is an `invalid_request`, never ignored.
+ * - A parameter given in both places must carry the same value (it is then read once); different values are
+ *   an `invalid_request`, since either choice would let one part of the request silently override the other.
+ *   An empty value counts as omitted (RFC 6749 §3.2), so it never conflicts.
+ * - A parameter repeated within one part stays repeated, and {@link readParam} refuses it.
+ * Error descriptions name parameters, never their values: a code or refresh token must not reach an error body.
+ */
+export function mergeQueryAndBody(query: RawParams | undefined, body: RawParams | undefined): Record<string, unknown> {
+  const merged: Record<string, unknown> = { ...(body ?? {}) };
+  for (const [name, value] of Object.entries(query ?? {})) {
+    if (BODY_ONLY_PARAMS.has(name)) throw new InvalidRequest(`${name} must not be sent in the query string (RFC 6749 §2.3.1)`);
+    if (isOmitted(value)) continue;
+    const inBody = merged[name];
+    if (isOmitted(inBody)) {
+      merged[name] = value;
+      continue;
+    }
+    if (!sameValue(value, inBody)) throw new InvalidRequest(`parameter ${name} is given in the query and the body with different values`);
+  }
+  return merged;
+}
+
+function isOmitted(value: unknown): boolean {
+  return value === undefined || value === null || value === '' || (Array.isArray(value) && value.every((v) => v === undefined || v === ''));
+}
+
+function sameValue(a: unknown, b: unknown): boolean {
+  const single = (v: unknown): unknown => (Array.isArray(v) && v.length === 1 ? v[0] : v);
+  const x = single(a);
+  const y = single(b);
+  return typeof x === 'string' && x === y;
+}

@@ -79,7 +79,7 @@ describe("Alby's route -> scope table", () => {
     ['POST', '/payments/bolt11', 'payments:send'],
     ['POST', '/payments/keysend', 'payments:send'],
   ];
-  it('holds exactly the PROTOCOL.md rows, literal paths before the parameterized one', () => {
+  it('holds exactly the rows of the Alby table, literal paths before the parameterized one', () => {
     assert.deepEqual(
       ALBY_ROUTE_SCOPES.map((r) => [r.method, r.path, r.scope]),
       expected,

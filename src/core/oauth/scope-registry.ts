@@ -29,7 +29,7 @@ export interface ScopeRoute {
 }
 
 /**
- * Alby's production route -> scope table (PROTOCOL.md "Scopes"), data for the gateway demo.
+ * Alby's production route -> scope table (docs/protocol.md, "Scopes of Alby's wallet API"), data for the gateway demo.
  * Literal paths come before the parameterized `/invoices/{payment_hash}`, so a first-match router
  * gives `GET /invoices/incoming` its own scope. Note `GET /invoices/{payment_hash}` needs
  * `invoices:create`, not `invoices:read` — Alby's choice, kept for compatibility.

@@ -1,6 +1,6 @@
 /**
  * Generation, storage hashing and comparison of the opaque secrets satgate issues: access and
- * refresh tokens, authorization codes, client secrets (DESIGN.md: returned once, stored as hashes).
+ * refresh tokens, authorization codes, client secrets (docs/architecture.md "Data": returned once, stored as hashes).
  *
  * Why plain SHA-256 and not scrypt/argon2: slow, salted hashes exist to make guessing *low-entropy*
  * human passwords expensive. Every secret hashed here is >= 256 bits from a CSPRNG, so neither a

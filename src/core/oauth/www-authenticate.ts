@@ -4,7 +4,7 @@
  * route answers LSAT, L402 and Bearer values together) with the very same quoting rules.
  */
 
-/** Realm satgate announces on every challenge (DESIGN.md: `Bearer realm="satgate"`). */
+/** Realm satgate announces on every challenge (RFC 6750 §3: `Bearer realm="satgate"`). */
 export const DEFAULT_REALM = 'satgate';
 
 /**

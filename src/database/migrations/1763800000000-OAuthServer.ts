@@ -1,7 +1,7 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * The OAuth2 authorization server's tables (issue 5): clients, authorization codes, grants and tokens.
+ * The OAuth2 authorization server's tables: clients, authorization codes, grants and tokens.
  *
  * A *grant* is one authorization (one code exchange, one client_credentials call, or the demo seed) and is
  * the refresh-token *family*: every access and refresh token minted from it, through any number of

@@ -1,7 +1,7 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * The L402 paywall's tables (issue 4).
+ * The L402 paywall's tables.
  *
  * - `l402_root_keys`: one row per minted token, keyed by sha256(identifier) as aperture's secret store is, so
  *   a presented macaroon finds its key with one primary-key lookup. Revoking erases `root_key` (the token can

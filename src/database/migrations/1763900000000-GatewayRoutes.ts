@@ -1,6 +1,6 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
-/** Gateway routes (issue 7): the route table the gateway caches in memory and the admin API manages. */
+/** Gateway routes: the route table the gateway caches in memory and the admin API manages. */
 export class GatewayRoutes1763900000000 implements MigrationInterface {
   name = 'GatewayRoutes1763900000000';
 

@@ -1,7 +1,7 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * Local accounts (issue 6): resource owners who sign in on satgate's own page. Passwords are stored only as
+ * Local accounts: resource owners who sign in on satgate's own page. Passwords are stored only as
  * salted scrypt hashes in PHC string form; usernames are unique and lowercase.
  */
 export class LocalAccounts1763950000000 implements MigrationInterface {

@@ -1,7 +1,7 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * Browser sign-in (issue 6): sessions of local accounts and failed sign-in counters.
+ * Browser sign-in: sessions of local accounts and failed sign-in counters.
  *
  * - `login_sessions` keeps only the SHA-256 of the random session id the cookie carries, so a database leak
  *   gives no usable cookie; a session dies with its account (cascade), at `expires_at`, or at sign-out.
