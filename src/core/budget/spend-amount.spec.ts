@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { makeInvoice, newPreimage } from '../../client/l402.spec-support';
+import { makeInvoice, newPreimage } from '../../payer/l402.spec-support';
 import { UnreadableSpend } from './errors';
 import { BOLT11_SPEND, KEYSEND_SPEND, spendOf } from './spend-amount';
 
