@@ -113,7 +113,9 @@ export class AuthorizationService {
     const clientId = requireParam(params, 'client_id');
     const client = await this.clients.find(clientId);
     if (!client) throw new InvalidClient('unknown client_id', { status: 400 });
-    const { redirectUri, explicit } = resolveRedirectUri(readParam(params, 'redirect_uri'), this.clients.redirectUrisOf(client));
+    const { redirectUri, explicit } = resolveRedirectUri(readParam(params, 'redirect_uri'), this.clients.redirectUrisOf(client), {
+      publicClient: client.public,
+    });
 
     let state: string | undefined;
     try {
