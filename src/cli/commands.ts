@@ -49,11 +49,11 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
   },
   fetch: {
     summary: 'fetch a URL, paying its L402 challenge under your limit (see satgate fetch --help)',
-    load: () => (require('../client/fetch.command') as typeof import('../client/fetch.command')).runFetch,
+    load: () => (require('../payer/fetch.command') as typeof import('../payer/fetch.command')).runFetch,
   },
   tokens: {
     summary: 'list, show or remove stored L402 tokens (satgate tokens list|show|rm)',
-    load: () => (require('../client/tokens.command') as typeof import('../client/tokens.command')).runTokens,
+    load: () => (require('../payer/tokens.command') as typeof import('../payer/tokens.command')).runTokens,
   },
   regtest: {
     summary: 'the built-in regtest network: satgate regtest pay <invoice> | start (see --help)',

@@ -13,6 +13,16 @@ function problemsOf(env: NodeJS.ProcessEnv): string[] {
   assert.fail('expected a ConfigError');
 }
 
+function configError(env: NodeJS.ProcessEnv): string {
+  try {
+    loadConfig(env, '/srv');
+  } catch (err) {
+    assert.ok(err instanceof ConfigError);
+    return err.message;
+  }
+  assert.fail('expected a ConfigError');
+}
+
 test('defaults describe the embedded demo mode', () => {
   const c = loadConfig({}, '/srv');
   assert.equal(c.port, 8081);
@@ -64,9 +74,13 @@ test('LND_* must come together, and accept hex or base64 contents', () => {
   assert.deepEqual(problemsOf({ LND_SOCKET: 'nope', LND_CERT: '/no/such/tls.cert', LND_MACAROON: 'AAEC+w==' }).sort(), ['LND_CERT', 'LND_SOCKET']);
 });
 
-test('TRUST_PROXY accepts true, a hop count or addresses', () => {
-  assert.equal(loadConfig({ TRUST_PROXY: 'true' }).trustProxy, true);
+test('TRUST_PROXY accepts a hop count, addresses, or the explicit all; plain true is refused', () => {
+  assert.deepEqual(problemsOf({ TRUST_PROXY: 'true' }), ['TRUST_PROXY']);
+  assert.match(configError({ TRUST_PROXY: 'true' }), /give the number of proxies in front \(1 for one reverse proxy\) or their addresses\/CIDRs/);
+  assert.equal(loadConfig({ TRUST_PROXY: 'all' }).trustProxy, true);
   assert.equal(loadConfig({ TRUST_PROXY: '2' }).trustProxy, 2);
+  assert.equal(loadConfig({ TRUST_PROXY: '0' }).trustProxy, false);
+  assert.deepEqual(problemsOf({ TRUST_PROXY: '1000' }), ['TRUST_PROXY']);
   assert.deepEqual(loadConfig({ TRUST_PROXY: '10.0.0.1, 10.0.1.0/24' }).trustProxy, ['10.0.0.1', '10.0.1.0/24']);
   assert.deepEqual(problemsOf({ TRUST_PROXY: 'sometimes' }), ['TRUST_PROXY']);
 });
@@ -75,4 +89,43 @@ test('PUBLIC_URL loses its trailing slash and is marked explicit', () => {
   const c = loadConfig({ PUBLIC_URL: 'https://pay.example.com/' });
   assert.equal(c.publicUrl, 'https://pay.example.com');
   assert.equal(c.publicUrlExplicit, true);
+});
+
+test('BUDGET_* default to 10,000 sats a month in UTC, a max(1 %, 10) fee reserve, no unlimited grants', () => {
+  assert.deepEqual(loadConfig({}, '/srv').budget, {
+    timeZone: 'UTC',
+    defaultLimit: { maxAmountSat: 10_000, renewal: 'monthly' },
+    allowUnlimited: false,
+    feeReserve: { percentBasisPoints: 100, minSats: 10 },
+    reconcileAfterSeconds: 60,
+  });
+  const c = loadConfig({
+    BUDGET_TIME_ZONE: 'Europe/Berlin',
+    BUDGET_DEFAULT_MAX_SATS: '5000',
+    BUDGET_DEFAULT_RENEWAL: 'weekly',
+    BUDGET_ALLOW_UNLIMITED: 'true',
+    BUDGET_FEE_RESERVE: '0.5%,2',
+    BUDGET_RECONCILE_AFTER_SECONDS: '5',
+  }, '/srv');
+  assert.deepEqual(c.budget, {
+    timeZone: 'Europe/Berlin',
+    defaultLimit: { maxAmountSat: 5000, renewal: 'weekly' },
+    allowUnlimited: true,
+    feeReserve: { percentBasisPoints: 50, minSats: 2 },
+    reconcileAfterSeconds: 5,
+  });
+});
+
+test('bad BUDGET_* values are all named', () => {
+  assert.deepEqual(
+    problemsOf({
+      BUDGET_TIME_ZONE: 'Mars/Olympus',
+      BUDGET_DEFAULT_MAX_SATS: '0',
+      BUDGET_DEFAULT_RENEWAL: 'hourly',
+      BUDGET_ALLOW_UNLIMITED: 'perhaps',
+      BUDGET_FEE_RESERVE: 'lots',
+      BUDGET_RECONCILE_AFTER_SECONDS: '0',
+    }).sort(),
+    ['BUDGET_ALLOW_UNLIMITED', 'BUDGET_DEFAULT_MAX_SATS', 'BUDGET_DEFAULT_RENEWAL', 'BUDGET_FEE_RESERVE', 'BUDGET_RECONCILE_AFTER_SECONDS', 'BUDGET_TIME_ZONE'],
+  );
 });

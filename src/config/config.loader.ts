@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import * as path from 'node:path';
-import { AppConfig, TrustProxySetting } from './config.types';
+import { BUDGET_RENEWALS, isTimeZone, parseFeeReserve, type BudgetRenewal } from '../core/budget';
+import { AppConfig, BudgetConfig, TrustProxySetting } from './config.types';
 import { resolveCredential } from '../lightning/lnd-credentials';
 
 /** One bad environment variable and why. */
@@ -70,8 +71,10 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConf
     l402Strict: reader.boolean('L402_STRICT', false),
     demo,
     logLevel,
+    metricsToken: reader.optionalSecret('METRICS_TOKEN', 16),
     logFile: env.LOG_FILE?.trim() ? path.resolve(cwd, env.LOG_FILE.trim()) : undefined,
     extraScopes: readExtraScopes(env, problems, demo),
+    budget: readBudget(env, reader, problems),
   };
   if (problems.length) throw new ConfigError(problems);
   return config;
@@ -109,14 +112,33 @@ function tryCredential(variable: string, value: string, problems: ConfigProblem[
   }
 }
 
+/**
+ * Which proxies' `X-Forwarded-*` to believe. A hop count or the proxies' addresses make Fastify take the
+ * client address the last trusted proxy appended; `true` in Fastify believes the left-most entry, which the
+ * client writes itself (one client could rotate it past every per-IP limit). So the plain `true` is refused as
+ * ambiguous, and Fastify's meaning needs the explicit `all` (logged as a warning at start).
+ */
 function readTrustProxy(env: NodeJS.ProcessEnv, problems: ConfigProblem[]): TrustProxySetting {
   const raw = env.TRUST_PROXY?.trim();
-  if (!raw || raw === 'false') return false;
-  if (raw === 'true') return true;
-  if (/^\d+$/.test(raw)) return Number(raw);
+  if (!raw || raw === 'false' || raw === '0') return false;
+  if (raw === 'all') return true;
+  if (raw === 'true') {
+    problems.push({
+      variable: 'TRUST_PROXY',
+      message:
+        'true would believe the client-written left-most X-Forwarded-For entry: give the number of proxies in front ' +
+        '(1 for one reverse proxy) or their addresses/CIDRs; "all" keeps that meaning if you must',
+    });
+    return false;
+  }
+  if (/^\d+$/.test(raw)) {
+    if (Number(raw) <= 32) return Number(raw);
+    problems.push({ variable: 'TRUST_PROXY', message: `a hop count is at most 32, got "${raw}"` });
+    return false;
+  }
   const parts = raw.split(',').map((s) => s.trim()).filter(Boolean);
   if (parts.length && parts.every(isAddressOrCidr)) return parts;
-  problems.push({ variable: 'TRUST_PROXY', message: 'expected true, false, a hop count, or a comma-separated list of proxy addresses/CIDRs' });
+  problems.push({ variable: 'TRUST_PROXY', message: 'expected false, a hop count, a comma-separated list of proxy addresses/CIDRs, or all' });
   return false;
 }
 
@@ -145,6 +167,28 @@ function readExtraScopes(env: NodeJS.ProcessEnv, problems: ConfigProblem[], demo
     scopes[name] = eq < 0 ? name : entry.slice(eq + 1).trim();
   }
   return scopes;
+}
+
+/**
+ * BUDGET_*: the time zone of budget periods, the default budget of a `payments:send` grant whose app named
+ * none (10,000 sats per month), whether unlimited grants exist at all, and the fee reserve (Alby's max(1 %, 10)).
+ */
+function readBudget(env: NodeJS.ProcessEnv, reader: EnvReader, problems: ConfigProblem[]): BudgetConfig {
+  const timeZone = reader.string('BUDGET_TIME_ZONE', 'UTC');
+  if (!isTimeZone(timeZone)) problems.push({ variable: 'BUDGET_TIME_ZONE', message: `"${timeZone}" is not an IANA time zone (e.g. UTC, Europe/Berlin)` });
+  const maxAmountSat = reader.integer('BUDGET_DEFAULT_MAX_SATS', 10_000, 1, 2_100_000_000_000_000);
+  const renewal = reader.oneOf<BudgetRenewal>('BUDGET_DEFAULT_RENEWAL', 'monthly', BUDGET_RENEWALS);
+  const allowUnlimited = reader.boolean('BUDGET_ALLOW_UNLIMITED', false);
+  const rawReserve = env.BUDGET_FEE_RESERVE?.trim() || '1%,10';
+  const feeReserve = parseFeeReserve(rawReserve);
+  if (typeof feeReserve === 'string') problems.push({ variable: 'BUDGET_FEE_RESERVE', message: feeReserve });
+  return {
+    timeZone,
+    defaultLimit: { maxAmountSat, renewal },
+    allowUnlimited,
+    feeReserve: typeof feeReserve === 'string' ? { percentBasisPoints: 100, minSats: 10 } : feeReserve,
+    reconcileAfterSeconds: reader.integer('BUDGET_RECONCILE_AFTER_SECONDS', 60, 1, 86_400),
+  };
 }
 
 /** Typed accessors that record a problem instead of throwing, so all variables get checked. */

@@ -1,11 +1,29 @@
+import type { BudgetLimit, FeeReservePolicy } from '../core/budget';
 import type { LndCredentials } from '../lightning/lnd-credentials';
 
 export type { LndCredentials };
 
-/** How satgate trusts `X-Forwarded-*` headers: not at all, every hop, a hop count, or a list of proxy addresses. */
+/**
+ * How satgate trusts `X-Forwarded-*` headers (Fastify's `trustProxy`): not at all, a hop count, a list of proxy
+ * addresses/CIDRs, or `true` — every hop, only from the explicit `TRUST_PROXY=all`.
+ */
 export type TrustProxySetting = boolean | number | string[];
 
 
+
+/** Spending budgets of `payments:send` grants (BUDGET_*). */
+export interface BudgetConfig {
+  /** IANA zone whose midnights, Mondays and month starts the periods follow. */
+  timeZone: string;
+  /** Given to a `payments:send` grant whose app asked for no budget. */
+  defaultLimit: BudgetLimit;
+  /** Whether a grant may have no limit at all (an app asking `max_amount=0`, an operator removing the budget). */
+  allowUnlimited: boolean;
+  /** Routing-fee reserve held while a payment is in flight. */
+  feeReserve: FeeReservePolicy;
+  /** Seconds a payment may stay without a known outcome before the reconciler asks the node. */
+  reconcileAfterSeconds: number;
+}
 
 /** The validated configuration, built once at boot from the environment. */
 export interface AppConfig {
@@ -38,11 +56,14 @@ export interface AppConfig {
   /** L402 strict mode: a token is only accepted once its invoice is known to be settled. */
   l402Strict: boolean;
   demo: boolean;
+  /** When set, /metrics answers only `Authorization: Bearer <metricsToken>` (Prometheus' `authorization`). */
+  metricsToken?: string;
   /** Write the structured log to this file instead of stdout. */
   logFile?: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Extra OAuth scopes offered besides Alby's table, `name=description` pairs. */
   extraScopes: Record<string, string>;
+  budget: BudgetConfig;
 }
 
 /** The configuration after secrets were resolved (from env, or generated and kept in the data dir). */

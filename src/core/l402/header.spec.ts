@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { formatL402Challenges, parseL402Challenge } from './challenge';
+import { decodeBase64Loose } from './base64';
+import { chooseChallenge, formatL402Challenges, parseL402Challenges } from './challenge';
 import { L402Error } from './errors';
 import {
   formatL402Authorization,
@@ -138,12 +139,21 @@ describe('challenge', () => {
   });
   it('parses challenges as a client: macaroon= and token= forms, several per value', () => {
     const [lsat, l402] = formatL402Challenges(macBytes, invoice);
-    assert.deepEqual(parseL402Challenge(lsat), { scheme: 'LSAT', macaroon: macBytes, invoice });
-    assert.deepEqual(parseL402Challenge(['Bearer realm="satgate"', l402]), { scheme: 'L402', macaroon: macBytes, invoice });
-    assert.deepEqual(parseL402Challenge(`Bearer realm="x", ${l402}`), { scheme: 'L402', macaroon: macBytes, invoice });
-    assert.deepEqual(parseL402Challenge(`L402 version="0", token="${urlUnpadded}", invoice="${invoice}"`), { scheme: 'L402', macaroon: macBytes, invoice });
-    assert.equal(parseL402Challenge(`L402 version="1", token="${std}", invoice="${invoice}"`), undefined);
-    assert.equal(parseL402Challenge('Bearer realm="satgate"'), undefined);
-    assert.equal(parseL402Challenge(undefined), undefined);
+    const first = (header: string | undefined) => chooseChallenge(parseL402Challenges(header, { strict: true }).challenges);
+    assert.deepEqual(first(lsat), { scheme: 'LSAT', macaroon: std, invoice });
+    assert.deepEqual(first(['Bearer realm="satgate"', l402].join(', ')), { scheme: 'L402', macaroon: std, invoice });
+    assert.deepEqual(first(`Bearer realm="x", ${l402}`), { scheme: 'L402', macaroon: std, invoice });
+    const tokenForm = first(`L402 version="0", token="${urlUnpadded}", invoice="${invoice}"`);
+    assert.deepEqual(tokenForm, { scheme: 'L402', macaroon: urlUnpadded, invoice });
+    assert.deepEqual(decodeBase64Loose(tokenForm!.macaroon), macBytes);
+    assert.equal(first(`L402 version="1", token="${std}", invoice="${invoice}"`), undefined);
+    assert.equal(first('Bearer realm="satgate"'), undefined);
+    assert.equal(first(undefined), undefined);
+  });
+  it('strict parsing reports a macaroon that is not base64 instead of returning it', () => {
+    assert.deepEqual(parseL402Challenges(`L402 macaroon="a b!", invoice="${invoice}"`, { strict: true }), {
+      challenges: [],
+      problems: ["L402 challenge's macaroon is not base64"],
+    });
   });
 });

@@ -101,12 +101,19 @@ export function readL402Credential(headers: HeaderBag): L402Credential | undefin
   return hex === undefined ? undefined : parseMacaroonHeader(hex);
 }
 
-/** The client side: `L402 <standard base64>:<lower-case hex>`, the form aperture's regex expects. */
+/**
+ * The client side: `L402 <standard base64>:<lower-case hex>`, the form aperture's regex expects. A macaroon
+ * given as text is sent exactly as the server's challenge spelled it; a preimage given as text is hex.
+ */
 export function formatL402Authorization(
-  macaroon: Macaroon | Uint8Array,
-  preimage: Uint8Array,
+  macaroon: Macaroon | Uint8Array | string,
+  preimage: Uint8Array | string,
   scheme: 'L402' | 'LSAT' = 'L402',
 ): string {
-  const bytes = macaroon instanceof Uint8Array ? macaroon : encodeMacaroon(macaroon);
-  return `${scheme} ${encodeBase64(bytes)}:${Buffer.from(preimage).toString('hex')}`;
+  const mac =
+    typeof macaroon === 'string'
+      ? macaroon
+      : encodeBase64(macaroon instanceof Uint8Array ? macaroon : encodeMacaroon(macaroon));
+  const pre = typeof preimage === 'string' ? preimage : Buffer.from(preimage).toString('hex');
+  return `${scheme} ${mac}:${pre}`;
 }

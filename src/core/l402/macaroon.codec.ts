@@ -1,6 +1,7 @@
 import { decodeBase64Loose, encodeBase64 } from './base64';
 import { MalformedCredential } from './errors';
 import type { Macaroon, MacaroonCaveat } from './macaroon';
+import { decodeMacaroonV1, looksLikeMacaroonV1 } from './macaroon.v1';
 
 /**
  * go-macaroon's V2 binary format, byte for byte (what aperture puts in challenges and expects back).
@@ -81,7 +82,7 @@ class Reader {
     if (type > FIELD_SIGNATURE) throw new MalformedCredential('unknown macaroon field type');
     if (type === FIELD_EOS) return { type, data: Buffer.alloc(0) };
     const len = this.varint();
-    if (len > this.buf.length - this.pos) throw new MalformedCredential('macaroon field extends past end');
+    if (len > this.buf.length - this.pos) throw new MalformedCredential('macaroon truncated: field extends past end');
     const data = this.buf.subarray(this.pos, this.pos + len);
     this.pos += len;
     return { type, data };
@@ -92,7 +93,7 @@ class Reader {
     const fields: Field[] = [];
     let prev = -1;
     for (;;) {
-      if (this.done) throw new MalformedCredential('macaroon section extends past end');
+      if (this.done) throw new MalformedCredential('macaroon truncated: section extends past end');
       const f = this.field();
       if (f.type === FIELD_EOS) return fields;
       if (f.type <= prev) throw new MalformedCredential('macaroon fields out of order');
@@ -112,12 +113,23 @@ function text(data: Buffer): string {
   }
 }
 
+/** How lenient decoding is; the defaults are what a server accepts in a credential. */
+export interface DecodeMacaroonOptions {
+  /**
+   * Also read libmacaroons' V1 binary format. A paying client reading a challenge sets it (a server may be
+   * old); satgate's server side never does, as it only mints and accepts V2.
+   */
+  acceptV1?: boolean;
+}
+
 /**
  * Decodes V2 binary with go-macaroon's rules. Stricter than go in one way: trailing bytes are refused
  * (go ignores them), since a credential must be exactly one macaroon. Returned buffers are copies.
  */
-export function decodeMacaroon(bytes: Uint8Array): Macaroon {
-  if (bytes.length === 0 || bytes[0] !== 2) throw new MalformedCredential('not a V2 binary macaroon');
+export function decodeMacaroon(bytes: Uint8Array, options: DecodeMacaroonOptions = {}): Macaroon {
+  if (bytes.length === 0) throw new MalformedCredential('macaroon is empty');
+  if (options.acceptV1 && looksLikeMacaroonV1(bytes)) return decodeMacaroonV1(bytes);
+  if (bytes[0] !== 2) throw new MalformedCredential('not a V2 binary macaroon');
   // No copy of the input: fields we keep are copied below.
   const r = new Reader(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), 1);
   let header = r.section();
@@ -164,8 +176,9 @@ export function macaroonToBase64(mac: Macaroon): string {
 }
 
 /** Decodes a macaroon from standard or URL-safe base64, padded or not. Throws `MalformedCredential`. */
-export function macaroonFromBase64(input: string): Macaroon {
+export function macaroonFromBase64(input: string, options: DecodeMacaroonOptions = {}): Macaroon {
   const bytes = decodeBase64Loose(input);
-  if (!bytes || bytes.length === 0) throw new MalformedCredential('macaroon is not valid base64');
-  return decodeMacaroon(bytes);
+  if (!bytes) throw new MalformedCredential('macaroon is not base64');
+  if (bytes.length === 0) throw new MalformedCredential('macaroon is empty');
+  return decodeMacaroon(bytes, options);
 }

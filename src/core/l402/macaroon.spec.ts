@@ -170,3 +170,44 @@ describe('base64', () => {
     assert.throws(() => macaroonFromBase64('not base64!'), (e: unknown) => e instanceof L402Error && e.reason === 'malformed');
   });
 });
+
+describe('V1 binary macaroons (read for a paying client only)', () => {
+  // libmacaroons V1: packets of 4 hex digits of length (header and newline included), `key value\n`.
+  const packet = (key: string, value: Buffer | string) => {
+    const body = Buffer.concat([Buffer.from(`${key} `), Buffer.from(value), Buffer.from('\n')]);
+    return Buffer.concat([Buffer.from((body.length + 4).toString(16).padStart(4, '0')), body]);
+  };
+  const identifier = Buffer.alloc(66, 9);
+  const signature = Buffer.alloc(32, 7);
+  const v1 = Buffer.concat([
+    packet('location', 'lsat'),
+    packet('identifier', identifier),
+    packet('cid', 'services=svc:0'),
+    packet('signature', signature),
+  ]);
+
+  it('is decoded with acceptV1: location, identifier, caveats and signature', () => {
+    assert.deepEqual(decodeMacaroon(v1, { acceptV1: true }), {
+      location: 'lsat',
+      identifier,
+      caveats: [{ id: Buffer.from('services=svc:0') }],
+      signature,
+    });
+  });
+
+  it('is refused by default, as a server must', () => {
+    assert.throws(() => decodeMacaroon(v1), (e: unknown) => e instanceof L402Error && e.reason === 'malformed');
+  });
+
+  const broken: [string, Buffer][] = [
+    ['truncated', v1.subarray(0, v1.length - 3)],
+    ['no identifier', Buffer.concat([packet('location', 'lsat'), packet('signature', signature)])],
+    ['short signature', Buffer.concat([packet('identifier', identifier), packet('signature', Buffer.alloc(31))])],
+    ['trailing packet', Buffer.concat([v1, packet('cid', 'x')])],
+  ];
+  for (const [name, input] of broken) {
+    it(`refuses a V1 macaroon with ${name} as malformed`, () => {
+      assert.throws(() => decodeMacaroon(input, { acceptV1: true }), (e: unknown) => e instanceof L402Error && e.reason === 'malformed');
+    });
+  }
+});

@@ -17,7 +17,9 @@ export type OAuthErrorCode =
   | 'temporarily_unavailable'
   | 'invalid_token'
   | 'insufficient_scope'
-  | 'invalid_redirect_uri';
+  | 'invalid_redirect_uri'
+  | 'invalid_authorization_details'
+  | 'budget_exceeded';
 
 /**
  * JSON body of an error response (RFC 6749 §5.2); satgate always fills `error_description`. A type alias

@@ -3,7 +3,7 @@
  * locally (invoice signature, expiry, price vs limit, invoice hash vs macaroon identifier, network), write
  * the pending record, pay, verify the preimage, store the token.
  */
-import type { L402Challenge } from './challenge.parser';
+import type { L402Challenge } from '../core/l402';
 import {
   HashMismatchError,
   InvoiceRefusedError,
@@ -20,9 +20,9 @@ import type { SettledPayment } from './wallet.interface';
 /** The payment hash a challenge asks for, after checking the invoice and macaroon agree on it. */
 export function checkedChallenge(ctx: FlowContext, challenge: L402Challenge) {
   const invoice = decodeInvoice(challenge.invoice, ctx.now());
-  const identifier = identifierOfMacaroon(challenge.macaroon);
-  if (identifier.paymentHash !== invoice.paymentHash) {
-    throw new HashMismatchError(invoice.paymentHash, identifier.paymentHash);
+  const committed = identifierOfMacaroon(challenge.macaroon).paymentHash.toString('hex');
+  if (committed !== invoice.paymentHash) {
+    throw new HashMismatchError(invoice.paymentHash, committed);
   }
   return invoice;
 }

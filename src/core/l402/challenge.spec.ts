@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { chooseChallenge, parseAuthChallenges, parseL402Challenges } from './challenge.parser';
+import { chooseChallenge, parseAuthChallenges, parseL402Challenges } from './challenge';
 
 const MAC = 'AgEEbHNhdAJCAAB+/w==';
 const INV = 'lnbcrt210n1p4s9gfzpp54w46h2at';

@@ -2,7 +2,7 @@
  * The token store contract: one L402 token per origin (scheme + host + port), possibly still *pending*
  * (written before paying, so a crash between paying and storing never makes us pay twice).
  */
-import type { L402Scheme } from './challenge.parser';
+import type { L402Scheme } from '../core/l402';
 
 /** A stored token. `preimage` exists only once the payment settled (`state: 'paid'`). */
 export interface TokenRecord {

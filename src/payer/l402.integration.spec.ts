@@ -11,7 +11,7 @@ import { FileTokenStore } from './file-token.store';
 import { OverLimitError, PaymentFailedError } from './client.errors';
 import { originOf, type TokenRecord, type TokenStore } from './token.store';
 import type { L402Event } from './l402.events';
-import { parseL402Challenges } from './challenge.parser';
+import { parseL402Challenges } from '../core/l402';
 import { decodeInvoice } from './invoice.decoder';
 import { startRegtestFixture, type RegtestFixture } from './regtest.spec-support';
 import { TestL402Server, type ChallengeForm } from './test-server.spec-support';

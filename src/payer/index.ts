@@ -24,9 +24,10 @@ export {
   type L402Challenge,
   type L402ChallengeSet,
   type L402Scheme,
-} from './challenge.parser';
+} from '../core/l402';
 export { decodeInvoice, type DecodedInvoice } from './invoice.decoder';
-export { identifierOfMacaroon, parseL402Identifier, type L402Identifier } from './macaroon.identifier';
+export { identifierOfMacaroon } from './macaroon.identifier';
+export { decodeIdentifier, type L402Identifier } from '../core/l402';
 export {
   L402ClientError,
   OverLimitError,

@@ -3,7 +3,7 @@
  * user's limits, and remembers the token per origin. Works against satgate and any server following the
  * L402 spec (aperture's two-value challenge, LSAT-only servers, the `version="0", token=` form).
  */
-import { chooseChallenge, parseL402Challenges, type L402Challenge } from './challenge.parser';
+import { chooseChallenge, formatL402Authorization, parseL402Challenges, type L402Challenge } from '../core/l402';
 import { payChallenge, checkedChallenge } from './challenge.payer';
 import { MalformedChallengeError } from './client.errors';
 import { FileTokenStore, defaultStoreDir } from './file-token.store';
@@ -160,6 +160,6 @@ async function payOnce(ctx: FlowContext, challenge: L402Challenge): Promise<Toke
 /** `init` with the token as `Authorization`, in the scheme the server offered. */
 function withToken(init: RequestInit, token: TokenRecord): RequestInit {
   const headers = new Headers(init.headers);
-  headers.set('authorization', `${token.scheme} ${token.macaroon}:${token.preimage}`);
+  headers.set('authorization', formatL402Authorization(token.macaroon, token.preimage ?? '', token.scheme));
   return { ...init, headers };
 }
