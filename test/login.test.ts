@@ -235,6 +235,6 @@ test('every login route declares its policy (public pages, admin-only account AP
   const res = await fetch(`${url}/admin/accounts`, { headers: adminHeaders });
   assert.equal(res.status, 200);
   const routes = walkRoutes(satgate.app).filter((r) => r.path.startsWith('/login') || r.path.startsWith('/admin/accounts'));
-  assert.equal(routes.length, 13);
+  assert.equal(routes.length, 14);
   for (const r of routes) assert.deepEqual(r.policy, { mode: r.path.startsWith('/login') ? 'none' : 'admin' }, `${r.method} ${r.path}`);
 });
