@@ -80,7 +80,7 @@ export class AccountPagesService {
    */
   async setBudget(req: BrowserRequest, now: Date): Promise<PageResult> {
     const ctx = await this.browser.open(req, now);
-    if (this.browser.csrfFailure(req)) return csrfRefused(ctx);
+    if (this.browser.csrfFailure(req, ctx)) return csrfRefused(ctx);
     if (!ctx.account) return redirect(303, LOGIN_PATHS.signIn, ctx.setCookies);
     const clientId = typeof req.body.client_id === 'string' ? req.body.client_id : '';
     const raw = typeof req.body.budget_max_sat === 'string' ? req.body.budget_max_sat.trim().replace(/[,_\s]/g, '') : '';
