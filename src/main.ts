@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { renderBanner } from './bootstrap/banner';
-import { BannerService } from './bootstrap/banner.sections';
+import { BannerService } from './common/banner.service';
 import { startSatgate } from './bootstrap/satgate';
 import { ConfigError, loadConfig } from './config/config.loader';
 import { logger } from './common/logger';

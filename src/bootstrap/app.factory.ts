@@ -11,7 +11,7 @@ import { NestPinoLogger } from '../common/nest-logger';
 import { requestId } from '../common/request-id';
 import { createValidationPipe } from '../common/validation';
 import { MetricsLabelled, MetricsService } from '../metrics/metrics.service';
-import type { SatgateRuntime } from './runtime';
+import type { SatgateRuntime } from '../config/runtime';
 
 /**
  * Builds the Nest application on Fastify (about 10x Express's throughput here) without listening: request

@@ -3,7 +3,8 @@ import type { AppConfig } from '../config/config.types';
 import { configureLogger } from '../common/logger';
 import { createApp } from './app.factory';
 import { HttpDrain } from './http.drain';
-import { SatgateRuntime, startRuntime } from './runtime';
+import type { SatgateRuntime } from '../config/runtime';
+import { startRuntime } from './runtime';
 
 /** A listening satgate: its URL, the Nest app and its runtime. `close` stops everything it started. */
 export interface RunningSatgate {
