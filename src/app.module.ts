@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AccessModule } from './access/access.module';
 import { AdminModule } from './admin/admin.module';
+import { BudgetsModule } from './budgets/budgets.module';
 import { ConfigModule } from './config/config.module';
 import type { SatgateRuntime } from './config/runtime';
 import { DatabaseModule } from './database/database.module';
@@ -28,6 +29,7 @@ export class AppModule {
         AdminModule,
         LoginModule,
         OAuthModule,
+        BudgetsModule,
         L402Module,
         // Last: its catch-all route must not shadow the feature controllers.
         GatewayModule,

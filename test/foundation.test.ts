@@ -11,8 +11,8 @@ before(async () => {
 });
 after(() => satgate?.close());
 
-test('GET /health reports the database', async () => {
-  const res = await fetch(`${satgate.url}/health`);
+test('GET /health reports the database (details with the admin token)', async () => {
+  const res = await fetch(`${satgate.url}/health`, { headers: adminHeaders });
   assert.equal(res.status, 200);
   assert.equal(res.headers.get('cache-control'), 'no-store');
   const body = (await res.json()) as any;

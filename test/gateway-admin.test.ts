@@ -71,7 +71,7 @@ test('an update applies at once: a moved path, a disabled route answering 404, r
   assert.equal((await updateRoute(satgate.url, 'movable', { enabled: false })).status, 200);
   const disabled = await fetch(`${satgate.url}/new`);
   assert.equal(disabled.status, 404);
-  assert.deepEqual(await disabled.json(), { error: 'not_found', error_description: 'Cannot GET /new' });
+  assert.deepEqual(await disabled.json(), { error: 'not_found', error_description: 'no route for GET on this path' });
 
   assert.equal((await updateRoute(satgate.url, 'movable', { enabled: true })).status, 200);
   assert.equal((await fetch(`${satgate.url}/new`)).status, 200);

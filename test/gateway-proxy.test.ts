@@ -28,8 +28,8 @@ before(async () => {
   await mustCreateRoute(url, { name: 'down', path: '/down/*', origin: 'http://127.0.0.1:9', mode: 'none', timeoutMs: 5000 });
   await mustCreateRoute(url, { name: 'ws-open', path: '/ws/open', origin: origin.url, mode: 'none' });
   await mustCreateRoute(url, { name: 'ws-guarded', path: '/ws/guarded', origin: origin.url, mode: 'oauth', scopes: ['invoices:read'] });
-  // A second instance on the same database, behind a trusted proxy.
-  trusting = await startTestApp({ TRUST_PROXY: 'true' });
+  // A second instance on the same database, behind two trusted proxies.
+  trusting = await startTestApp({ TRUST_PROXY: '2' });
 });
 
 after(async () => {
@@ -81,7 +81,7 @@ test('method, path, query and end-to-end headers reach the origin; hop-by-hop he
   assert.equal(s.headers['x-request-id'], res.headers.get('x-request-id'), 'the origin gets satgate\'s request id');
 });
 
-test('behind a trusted proxy (TRUST_PROXY=true) the client chain, scheme and host are passed on', async () => {
+test('behind two trusted proxies (TRUST_PROXY=2) the client chain, scheme and host are passed on', async () => {
   const s = await seen(
     await fetch(`${trusting.url}/echo/x`, {
       headers: { 'x-forwarded-for': '203.0.113.9, 198.51.100.2', 'x-forwarded-proto': 'https', 'x-forwarded-host': 'pay.example.com' },

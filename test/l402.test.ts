@@ -513,11 +513,14 @@ describe('issuing', () => {
 });
 
 describe('challenge flood', () => {
-  it(`a client IP gets ${L402_DEFAULTS.challengesPerIp} fresh challenges per window, then 429 with Retry-After and no invoice`, async () => {
-    // Its own instance (a fresh limiter), behind a trusted proxy so the test can speak for several clients.
-    const flooded = await fx.startApp({ TRUST_PROXY: 'true' });
+  it(`a client IP gets ${L402_DEFAULTS.challengesPerIp} fresh challenges per window, then 429 with Retry-After and no invoice, however it rotates X-Forwarded-For`, async () => {
+    // Its own instance (a fresh limiter), behind one trusted proxy (TRUST_PROXY=1) so the test can speak for
+    // several clients: the proxy appends the address it saw to whatever X-Forwarded-For the client sent, and
+    // the client rotates its own entry on every request to try to escape the limit.
+    const flooded = await fx.startApp({ TRUST_PROXY: '1' });
     const url = `${flooded.url}/demo/paid`;
-    const from = (ip: string, headers: Record<string, string> = {}) => ({ 'x-forwarded-for': ip, ...headers });
+    let rotation = 0;
+    const from = (ip: string, headers: Record<string, string> = {}) => ({ 'x-forwarded-for': `198.18.${rotation >> 8}.${rotation++ & 255}, ${ip}`, ...headers });
     const bought = await request(url, from('203.0.113.7'));
     assert.equal(bought.status, 402);
     const paid = await fx.pay(bought.body.invoice);

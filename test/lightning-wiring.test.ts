@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import type { RunningSatgate } from '../src/bootstrap/satgate';
 import { BUILD_ROOT, spawnNode, Spawned } from './support/process';
-import { startTestApp, tempDir } from './support/app';
+import { adminHeaders, startTestApp, tempDir } from './support/app';
 import { resetDatabase } from './support/database';
 
 /** satgate pointed by LND_* at a separately started `npm run regtest` uses that node. */
@@ -29,7 +29,7 @@ after(async () => {
 
 test('health shows the separately started merchant node', { timeout: 60_000 }, async () => {
   satgate = await startTestApp(env);
-  const res = await fetch(`${satgate.url}/health`);
+  const res = await fetch(`${satgate.url}/health`, { headers: adminHeaders });
   assert.equal(res.status, 200);
   const body = (await res.json()) as { checks: { lightning: Record<string, unknown> } };
   assert.equal(body.checks.lightning.ok, true);
@@ -41,7 +41,7 @@ test('health shows the separately started merchant node', { timeout: 60_000 }, a
 test('health is 503 naming lightning once that node is gone', { timeout: 60_000 }, async () => {
   regtest.child.kill('SIGTERM');
   await regtest.exited;
-  const res = await fetch(`${satgate!.url}/health`);
+  const res = await fetch(`${satgate!.url}/health`, { headers: adminHeaders });
   assert.equal(res.status, 503);
   const body = (await res.json()) as { down: string[]; checks: { lightning: { ok: boolean } } };
   assert.deepEqual(body.down, ['lightning']);

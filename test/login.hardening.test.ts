@@ -115,7 +115,7 @@ test('a public client gets the consent page every time, even when an earlier gra
 
 test('40 parallel wrong guesses for one account: only the limit (5) is checked, the rest are 429; the right password is locked out too', async () => {
   await createAccount(url, 'sybil', 'sybil-password-1');
-  const throttled = await startTestApp({ TRUST_PROXY: 'true' });
+  const throttled = await startTestApp({ TRUST_PROXY: '127.0.0.1' });
   try {
     const browser = new FormClient(throttled.url);
     const csrf = csrfOf(await (await browser.get('/login')).text());

@@ -148,7 +148,7 @@ test('failed sign-ins are throttled per account: after 5 failures even the right
 test('failed sign-ins are throttled per IP across usernames: the 21st attempt is 429', async () => {
   await query('DELETE FROM login_throttle');
   const ip = '203.0.113.7';
-  const throttled = await startTestApp({ TRUST_PROXY: 'true' });
+  const throttled = await startTestApp({ TRUST_PROXY: '127.0.0.1' });
   try {
     const browser = new FormClient(throttled.url, { 'x-forwarded-for': ip });
     for (let i = 1; i <= 20; i++) assert.equal((await signInAtLogin(browser, `nobody-${i}`, 'wrong-password')).status, 422, `attempt ${i}`);
@@ -161,6 +161,23 @@ test('failed sign-ins are throttled per IP across usernames: the 21st attempt is
     assert.ok(keys.includes('account:nobody-1'), 'unknown usernames are counted like real ones');
   } finally {
     await throttled.close();
+  }
+});
+
+test('behind one proxy (TRUST_PROXY=1) a client rotating its own X-Forwarded-For entry stays one address', async () => {
+  await query('DELETE FROM login_throttle');
+  const throttled = await startTestApp({ TRUST_PROXY: '1' });
+  try {
+    // The proxy appends the address it saw (203.0.113.50) to what the client wrote; only that entry counts.
+    const attempt = (i: number, username: string, password: string) =>
+      signInAtLogin(new FormClient(throttled.url, { 'x-forwarded-for': `10.${i}.0.1, 198.18.0.${i}, 203.0.113.50` }), username, password);
+    for (let i = 1; i <= 20; i++) assert.equal((await attempt(i, `rotating-${i}`, 'wrong-password')).status, 422, `attempt ${i}`);
+    assert.equal((await attempt(21, 'frank', 'frank-password-1')).status, 429, 'the 21st attempt from that address is throttled');
+    const keys = (await query<{ key: string }>("SELECT key FROM login_throttle WHERE key LIKE 'ip:%'")).map((r) => r.key);
+    assert.deepEqual(keys, ['ip:203.0.113.50'], 'one counter: the address the trusted proxy saw');
+  } finally {
+    await throttled.close();
+    await query('DELETE FROM login_throttle');
   }
 });
 
@@ -189,6 +206,6 @@ test('every login route declares its policy (public pages, admin-only account AP
   const res = await fetch(`${url}/admin/accounts`, { headers: adminHeaders });
   assert.equal(res.status, 200);
   const routes = walkRoutes(satgate.app).filter((r) => r.path.startsWith('/login') || r.path.startsWith('/admin/accounts'));
-  assert.equal(routes.length, 13);
+  assert.equal(routes.length, 14);
   for (const r of routes) assert.deepEqual(r.policy, { mode: r.path.startsWith('/login') ? 'none' : 'admin' }, `${r.method} ${r.path}`);
 });

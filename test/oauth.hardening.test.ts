@@ -100,7 +100,7 @@ test('an oversized state or scope list is an invalid_request redirect of bounded
   const unknown = Array.from({ length: 150 }, (_, i) => `x:${i}`).join(' ');
   const many = await authorize(url, authorizeParams({ scope: unknown }), { jwt });
   assert.equal(redirectParams(many).get('error'), 'invalid_scope');
-  assert.equal(redirectParams(many).get('error_description'), 'unknown scope: x:0 x:1 x:10 x:100 x:101 x:102 x:103 x:104 x:105 x:106 (and 140 more)');
+  assert.equal(redirectParams(many).get('error_description'), 'scope names 150 scopes this server does not offer');
 });
 
 test('expires_in of any number of digits is capped like any large value; zero is still refused', async () => {

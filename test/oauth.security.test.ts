@@ -99,6 +99,21 @@ test('redirect_uri: a native app on loopback may change the port (RFC 8252 §7.3
   }
 });
 
+test('redirect_uri: a confidential client on loopback gets no port exception (RFC 8252 §7.3 is for native apps)', async () => {
+  const server = await registerClient(url, { domain: 'http://127.0.0.1:7777/cb' });
+  const jwt = await userJwt();
+  const base = { client_id: server.clientId, response_type: 'code', scope: 'balance:read', state: 's' };
+  for (const redirect_uri of ['http://127.0.0.1:51234/cb', 'http://127.0.0.1/cb', 'http://127.0.0.1:7778/cb']) {
+    const res = await authorize(url, { ...base, redirect_uri }, { jwt });
+    assert.equal(res.status, 400, redirect_uri);
+    assert.equal(res.headers.get('location'), null, `${redirect_uri} must not be redirected to`);
+    assert.deepEqual(await res.json(), { error: 'invalid_request', error_description: 'redirect_uri does not match any URI registered for this client' });
+  }
+  const exact = await authorize(url, { ...base, redirect_uri: 'http://127.0.0.1:7777/cb' }, { jwt });
+  assert.equal(exact.status, 302);
+  assert.ok(exact.headers.get('location')?.startsWith('http://127.0.0.1:7777/cb?code='));
+});
+
 test('redirect_uri at the token endpoint must repeat the authorization request exactly', async () => {
   const code = await obtainCode(url, app);
   const wrong = await postForm(url, '/oauth/token', { grant_type: 'authorization_code', code, redirect_uri: 'https://app.example.com/callback/' }, { authorization: basic(app.clientId, app.clientSecret) });

@@ -48,6 +48,15 @@ export class PolicyEvaluator {
     }
   }
 
+  /**
+   * Whether the request carries the admin token, for public endpoints that say more to the operator than to
+   * anyone else (/health's details). Never throws.
+   */
+  isAdmin(req: Pick<FastifyRequest, 'headers'>): boolean {
+    const credential = readCredential(req);
+    return credential.kind === 'bearer' && constantTimeEqual(credential.token, this.config.adminToken);
+  }
+
   private admin(credential: PresentedCredential): Principal {
     if (credential.kind === 'bearer' && constantTimeEqual(credential.token, this.config.adminToken)) {
       return { admin: true };

@@ -5,12 +5,13 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { OPENAPI_SCHEMES } from '../access/access.decorators';
 import { AppModule } from '../app.module';
 import { registerCors } from '../common/cors';
-import { ErrorFilter, httpErrorCode, statusOfFrameworkError } from '../common/error.filter';
+import { ErrorFilter, frameworkErrorDescription, httpErrorCode, statusOfFrameworkError } from '../common/error.filter';
 import { logger } from '../common/logger';
 import { NestPinoLogger } from '../common/nest-logger';
 import { requestId } from '../common/request-id';
 import { createValidationPipe } from '../common/validation';
 import { MetricsLabelled, MetricsService } from '../metrics/metrics.service';
+import type { TrustProxySetting } from '../config/config.types';
 import type { SatgateRuntime } from '../config/runtime';
 
 /**
@@ -19,15 +20,21 @@ import type { SatgateRuntime } from '../config/runtime';
  * and the validation pipe.
  */
 export async function createApp(runtime: SatgateRuntime): Promise<NestFastifyApplication> {
+  if (runtime.config.trustProxy === true) {
+    logger.warn(
+      'TRUST_PROXY=all: the left-most X-Forwarded-For entry is taken as the client address; unless the proxy in front ' +
+        'overwrites that header, any client chooses its own address and escapes the per-IP limits',
+    );
+  }
   const adapter = new FastifyAdapter({
-    trustProxy: runtime.config.trustProxy as boolean | string[],
+    trustProxy: trustProxyOption(runtime.config.trustProxy),
     genReqId: requestId,
     bodyLimit: 1_048_576,
     return503OnClosing: false,
     // Errors Fastify raises before routing (a malformed URL, say) get the same JSON shape as everything else.
     frameworkErrors: (error: Error, _req: FastifyRequest, reply: FastifyReply) => {
       const status = statusOfFrameworkError(error) ?? 400;
-      void reply.status(status).send({ error: httpErrorCode(status), error_description: error.message });
+      void reply.status(status).send({ error: httpErrorCode(status), error_description: frameworkErrorDescription(error, status) });
     },
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(runtime), adapter, {
@@ -56,6 +63,18 @@ export async function createApp(runtime: SatgateRuntime): Promise<NestFastifyApp
   app.useGlobalPipes(createValidationPipe());
   setUpOpenApi(app, runtime);
   return app;
+}
+
+/**
+ * Fastify's `trustProxy` for the configured setting. Addresses/CIDRs go as they are. A hop count becomes a
+ * function trusting the first N hops from the socket (Express' meaning): this Fastify treats a bare number as
+ * trusting nothing, since a count cannot tell a proxy from a direct client — the README says so, and that
+ * addresses are the safer choice when satgate can also be reached directly.
+ */
+export function trustProxyOption(setting: TrustProxySetting): boolean | string[] | ((address: string, hop: number) => boolean) {
+  if (typeof setting !== 'number') return setting;
+  const hops = setting;
+  return (_address: string, hop: number) => hop < hops;
 }
 
 /** OpenAPI document at /docs (JSON at /docs-json) built from the same decorators the guard reads. */

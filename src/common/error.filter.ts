@@ -1,4 +1,5 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException } from '@nestjs/common';
+import { STATUS_CODES } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AccessDenied } from '../access/access-denied';
 import { TemporarilyUnavailable } from '../core/oauth';
@@ -70,7 +71,7 @@ export class ErrorFilter implements ExceptionFilter {
     }
     const status = statusOfFrameworkError(err);
     if (status) {
-      void reply.status(status).send({ error: httpErrorCode(status), error_description: (err as Error).message });
+      void reply.status(status).send({ error: httpErrorCode(status), error_description: frameworkErrorDescription(err, status) });
       return;
     }
     logger.error({ reqId: req.id, err: describe(err) }, 'unhandled error');
@@ -100,6 +101,33 @@ export function statusOfFrameworkError(err: unknown): number | undefined {
   const code = (err as { statusCode?: unknown })?.statusCode;
   return typeof code === 'number' && code >= 400 && code < 500 ? code : undefined;
 }
+
+/**
+ * What a client is told about a Fastify (or body parser) refusal. Not the error's own message: several quote
+ * the request (`'<url>' is not a valid url component`, V8's `Unexpected token '<', "<script>"... is not
+ * valid JSON`, the offending media type), and an answer must never reflect raw request input. Known codes get a
+ * fixed sentence naming the part of the request at fault; others the status' reason phrase.
+ */
+export function frameworkErrorDescription(err: unknown, status: number): string {
+  const code = (err as { code?: unknown })?.code;
+  const known = typeof code === 'string' ? FRAMEWORK_DESCRIPTIONS[code] : undefined;
+  if (known) return known;
+  if (err instanceof SyntaxError) return 'the request body is not valid JSON';
+  return (STATUS_CODES[status] ?? 'request refused').toLowerCase();
+}
+
+const FRAMEWORK_DESCRIPTIONS: Record<string, string> = {
+  FST_ERR_BAD_URL: 'the request target is not a valid URL',
+  FST_ERR_MAX_PARAM_LENGTH: 'a path segment of the request is too long',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'the Content-Type of the request is not accepted here',
+  FST_ERR_CTP_INVALID_TYPE: 'the Content-Type header is malformed',
+  FST_ERR_CTP_EMPTY_TYPE: 'the Content-Type header is empty',
+  FST_ERR_CTP_BODY_TOO_LARGE: 'the request body is too large',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'the Content-Length header does not match the body',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'a request with Content-Type application/json must have a body',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'the request body is not valid JSON',
+  FST_ERR_ASYNC_CONSTRAINT: 'the request cannot be routed',
+};
 
 /** A Nest HttpException's response as `{error, error_description, ...}`, keeping any extra fields. */
 function bodyOf(status: number, response: string | object): Record<string, unknown> {

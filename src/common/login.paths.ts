@@ -6,6 +6,7 @@ export const LOGIN_PATHS = {
   authorize: '/login/authorize',
   apps: '/login/apps',
   revoke: '/login/apps/revoke',
+  budget: '/login/apps/budget',
   logout: '/login/logout',
 } as const;
 

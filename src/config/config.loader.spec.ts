@@ -13,6 +13,16 @@ function problemsOf(env: NodeJS.ProcessEnv): string[] {
   assert.fail('expected a ConfigError');
 }
 
+function configError(env: NodeJS.ProcessEnv): string {
+  try {
+    loadConfig(env, '/srv');
+  } catch (err) {
+    assert.ok(err instanceof ConfigError);
+    return err.message;
+  }
+  assert.fail('expected a ConfigError');
+}
+
 test('defaults describe the embedded demo mode', () => {
   const c = loadConfig({}, '/srv');
   assert.equal(c.port, 8081);
@@ -64,9 +74,13 @@ test('LND_* must come together, and accept hex or base64 contents', () => {
   assert.deepEqual(problemsOf({ LND_SOCKET: 'nope', LND_CERT: '/no/such/tls.cert', LND_MACAROON: 'AAEC+w==' }).sort(), ['LND_CERT', 'LND_SOCKET']);
 });
 
-test('TRUST_PROXY accepts true, a hop count or addresses', () => {
-  assert.equal(loadConfig({ TRUST_PROXY: 'true' }).trustProxy, true);
+test('TRUST_PROXY accepts a hop count, addresses, or the explicit all; plain true is refused', () => {
+  assert.deepEqual(problemsOf({ TRUST_PROXY: 'true' }), ['TRUST_PROXY']);
+  assert.match(configError({ TRUST_PROXY: 'true' }), /give the number of proxies in front \(1 for one reverse proxy\) or their addresses\/CIDRs/);
+  assert.equal(loadConfig({ TRUST_PROXY: 'all' }).trustProxy, true);
   assert.equal(loadConfig({ TRUST_PROXY: '2' }).trustProxy, 2);
+  assert.equal(loadConfig({ TRUST_PROXY: '0' }).trustProxy, false);
+  assert.deepEqual(problemsOf({ TRUST_PROXY: '1000' }), ['TRUST_PROXY']);
   assert.deepEqual(loadConfig({ TRUST_PROXY: '10.0.0.1, 10.0.1.0/24' }).trustProxy, ['10.0.0.1', '10.0.1.0/24']);
   assert.deepEqual(problemsOf({ TRUST_PROXY: 'sometimes' }), ['TRUST_PROXY']);
 });

@@ -71,6 +71,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConf
     l402Strict: reader.boolean('L402_STRICT', false),
     demo,
     logLevel,
+    metricsToken: reader.optionalSecret('METRICS_TOKEN', 16),
     logFile: env.LOG_FILE?.trim() ? path.resolve(cwd, env.LOG_FILE.trim()) : undefined,
     extraScopes: readExtraScopes(env, problems, demo),
     budget: readBudget(env, reader, problems),
@@ -111,14 +112,33 @@ function tryCredential(variable: string, value: string, problems: ConfigProblem[
   }
 }
 
+/**
+ * Which proxies' `X-Forwarded-*` to believe. A hop count or the proxies' addresses make Fastify take the
+ * client address the last trusted proxy appended; `true` in Fastify believes the left-most entry, which the
+ * client writes itself (one client could rotate it past every per-IP limit). So the plain `true` is refused as
+ * ambiguous, and Fastify's meaning needs the explicit `all` (logged as a warning at start).
+ */
 function readTrustProxy(env: NodeJS.ProcessEnv, problems: ConfigProblem[]): TrustProxySetting {
   const raw = env.TRUST_PROXY?.trim();
-  if (!raw || raw === 'false') return false;
-  if (raw === 'true') return true;
-  if (/^\d+$/.test(raw)) return Number(raw);
+  if (!raw || raw === 'false' || raw === '0') return false;
+  if (raw === 'all') return true;
+  if (raw === 'true') {
+    problems.push({
+      variable: 'TRUST_PROXY',
+      message:
+        'true would believe the client-written left-most X-Forwarded-For entry: give the number of proxies in front ' +
+        '(1 for one reverse proxy) or their addresses/CIDRs; "all" keeps that meaning if you must',
+    });
+    return false;
+  }
+  if (/^\d+$/.test(raw)) {
+    if (Number(raw) <= 32) return Number(raw);
+    problems.push({ variable: 'TRUST_PROXY', message: `a hop count is at most 32, got "${raw}"` });
+    return false;
+  }
   const parts = raw.split(',').map((s) => s.trim()).filter(Boolean);
   if (parts.length && parts.every(isAddressOrCidr)) return parts;
-  problems.push({ variable: 'TRUST_PROXY', message: 'expected true, false, a hop count, or a comma-separated list of proxy addresses/CIDRs' });
+  problems.push({ variable: 'TRUST_PROXY', message: 'expected false, a hop count, a comma-separated list of proxy addresses/CIDRs, or all' });
   return false;
 }
 

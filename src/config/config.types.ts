@@ -3,7 +3,10 @@ import type { LndCredentials } from '../lightning/lnd-credentials';
 
 export type { LndCredentials };
 
-/** How satgate trusts `X-Forwarded-*` headers: not at all, every hop, a hop count, or a list of proxy addresses. */
+/**
+ * How satgate trusts `X-Forwarded-*` headers (Fastify's `trustProxy`): not at all, a hop count, a list of proxy
+ * addresses/CIDRs, or `true` — every hop, only from the explicit `TRUST_PROXY=all`.
+ */
 export type TrustProxySetting = boolean | number | string[];
 
 
@@ -53,6 +56,8 @@ export interface AppConfig {
   /** L402 strict mode: a token is only accepted once its invoice is known to be settled. */
   l402Strict: boolean;
   demo: boolean;
+  /** When set, /metrics answers only `Authorization: Bearer <metricsToken>` (Prometheus' `authorization`). */
+  metricsToken?: string;
   /** Write the structured log to this file instead of stdout. */
   logFile?: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';

@@ -65,7 +65,7 @@ export class GatewayHandler implements BeforeApplicationShutdown {
     if (hostHeaderCount(req.raw.rawHeaders) > 1) throw new InvalidInput('host', 'the request must carry exactly one Host header');
     const found = this.table.current().match(req.method, req.host, req.hostname, path);
     if (found.kind === 'bad_path') throw new InvalidInput('path', found.reason);
-    if (found.kind === 'none' || !found.route.enabled) throw new NotFoundException(`Cannot ${req.method} ${path}`);
+    if (found.kind === 'none' || !found.route.enabled) throw new NotFoundException(`no route for ${req.method} on this path`);
     const route = found.route;
     req.metricsRoute = `gateway:${route.name}`; // refusals are counted under the route too
     req.accessPolicy = route.policy;

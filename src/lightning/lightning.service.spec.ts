@@ -120,7 +120,7 @@ describe('LightningService against the regtest network', () => {
     assert.equal(settled?.isConfirmed, true);
     assert.ok(settled?.settledAt instanceof Date);
     assert.ok((settled?.settleIndex ?? 0) >= 1);
-    assert.deepEqual(await payer.getPayment(created.paymentHash), { status: 'succeeded', preimage: paid.preimage });
+    assert.deepEqual(await payer.getPayment(created.paymentHash), { status: 'succeeded', preimage: paid.preimage, sats: 1500, feeSat: 0 });
   });
 
   it('types payment failures', { timeout: 20000 }, async () => {

@@ -86,6 +86,9 @@ export interface PaymentResult {
 export interface PaymentStatus {
   status: 'succeeded' | 'failed' | 'in_flight' | 'unknown';
   preimage?: string;
+  /** Once succeeded: what the destination got and the routing fee paid (sats). */
+  sats?: number;
+  feeSat?: number;
 }
 
 /** A decoded BOLT11 request (decoded by the node, which also checks it is for its network). */
@@ -268,7 +271,10 @@ export class LightningService {
     if (!HASH.test(paymentHash)) throw new LightningError('payment hash must be 64 lower-case hex chars', 'InvalidHash');
     try {
       const res = await this.call('getPayment', () => getPayment({ lnd: this.lnd, id: paymentHash }));
-      if (res.is_confirmed) return { status: 'succeeded', preimage: res.payment?.secret };
+      if (res.is_confirmed) {
+        const p = res.payment;
+        return p ? { status: 'succeeded', preimage: p.secret, sats: p.tokens, feeSat: p.fee } : { status: 'succeeded' };
+      }
       if (res.is_failed) return { status: 'failed' };
       return { status: 'in_flight' };
     } catch (err) {

@@ -45,9 +45,13 @@ export class AccountPagesService {
     const ctx = await this.browser.open(req, now);
     if (!ctx.account) return redirect(302, LOGIN_PATHS.signIn, ctx.setCookies);
     const apps = await this.flow.listConnectedApps(localUserId(ctx.account.id));
-    const notice = new URLSearchParams(req.query).get('revoked') === '1' ? 'Access revoked.' : undefined;
+    const q = new URLSearchParams(req.query);
+    const notice = q.get('revoked') === '1' ? 'Access revoked.' : q.get('budget') === '1' ? 'Budget changed.' : undefined;
+    const error = q.get('budget') === 'invalid' ? 'Enter the budget as a whole number of sats, at least 1.' : undefined;
     const html = renderConnectedAppsPage({
       revokeAction: LOGIN_PATHS.revoke,
+      budgetAction: LOGIN_PATHS.budget,
+      ...(error ? { error } : {}),
       logoutAction: LOGIN_PATHS.logout,
       csrf: ctx.csrfToken,
       username: ctx.account.username,
@@ -68,6 +72,24 @@ export class AccountPagesService {
       logger.info({ accountId: ctx.account.id, clientId }, 'app revoked by user');
     }
     return redirect(303, `${LOGIN_PATHS.apps}?revoked=1`, ctx.setCookies);
+  }
+
+  /**
+   * POST /login/apps/budget: the user sets the spending budget of their grants to `client_id` (raising it is
+   * theirs to decide; the renewal stays). Back to the list saying what happened.
+   */
+  async setBudget(req: BrowserRequest, now: Date): Promise<PageResult> {
+    const ctx = await this.browser.open(req, now);
+    if (this.browser.csrfFailure(req)) return csrfRefused(ctx);
+    if (!ctx.account) return redirect(303, LOGIN_PATHS.signIn, ctx.setCookies);
+    const clientId = typeof req.body.client_id === 'string' ? req.body.client_id : '';
+    const raw = typeof req.body.budget_max_sat === 'string' ? req.body.budget_max_sat.trim().replace(/[,_\s]/g, '') : '';
+    if (!/^\d{1,15}$/.test(raw) || Number(raw) < 1) return redirect(303, `${LOGIN_PATHS.apps}?budget=invalid`, ctx.setCookies);
+    if (clientId) {
+      await this.flow.setAppBudget(localUserId(ctx.account.id), clientId, Number(raw));
+      logger.info({ accountId: ctx.account.id, clientId, maxAmountSat: Number(raw) }, 'budget changed by user');
+    }
+    return redirect(303, `${LOGIN_PATHS.apps}?budget=1`, ctx.setCookies);
   }
 
   /**

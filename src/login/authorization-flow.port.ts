@@ -1,3 +1,5 @@
+import type { BudgetLimit, BudgetRenewal, BudgetView } from '../core/budget';
+
 /**
  * What the login pages need from the OAuth authorization server, declared where it is used (docs/style.md, "Ports, not reach-arounds").
  * The pages own the browser conversation (sign-in, consent, connected apps); the OAuth module owns clients,
@@ -21,6 +23,21 @@ export interface ClientDisplay {
   public?: boolean;
 }
 
+/** The spending budget an app asks for (`payments:send`), as the consent page offers it. */
+export interface BudgetOffer {
+  /** The maximum offered, in sats; null = no limit (only where the operator allows it). */
+  maxAmountSat: number | null;
+  renewal: BudgetRenewal;
+  /** "up to 10,000 sats per month, renews 1 January". */
+  words: string;
+}
+
+/** A budget and its usage on the connected-apps page. */
+export interface BudgetUsage {
+  view: BudgetView;
+  words: string;
+}
+
 /** A scope with the sentence the user reads. */
 export interface ScopeDisplay {
   name: string;
@@ -37,6 +54,8 @@ export interface ValidatedAuthorization {
   redirectUri: string;
   scopes: ScopeDisplay[];
   state?: string;
+  /** Set when the app asks for `payments:send`: the user may lower it before approving. */
+  budget?: BudgetOffer;
   request: unknown;
 }
 
@@ -52,6 +71,8 @@ export interface ConnectedApp {
   scopes: ScopeDisplay[];
   /** When the user first authorized it (oldest live grant). */
   since: Date;
+  /** The spending budget of the app's newest `payments:send` grant. */
+  budget?: BudgetUsage;
 }
 
 /**
@@ -78,8 +99,11 @@ export interface AuthorizationFlowPort {
    */
   validate(params: Record<string, string | string[]>): Promise<ValidatedAuthorization>;
 
-  /** Issues the authorization code for the user; resolves to the redirect URL carrying `code` and `state`. */
-  approve(user: AuthorizingUser, request: ValidatedAuthorization): Promise<string>;
+  /**
+   * Issues the authorization code for the user; resolves to the redirect URL carrying `code` and `state`.
+   * `budget` is the user's choice on the consent page (checked by the caller to be no more than offered).
+   */
+  approve(user: AuthorizingUser, request: ValidatedAuthorization, budget?: BudgetLimit): Promise<string>;
 
   /** The redirect URL telling the client the user said no: `error=access_denied` and `state`. */
   deny(request: ValidatedAuthorization): Promise<string>;
@@ -95,6 +119,9 @@ export interface AuthorizationFlowPort {
    * exchanged yet (same as `DELETE /clients/:clientId`).
    */
   revokeApp(userId: string, clientId: string): Promise<void>;
+
+  /** Sets the budget of the user's grants to the app (0 sats is refused; only lowering is not required here). */
+  setAppBudget(userId: string, clientId: string, maxAmountSat: number): Promise<void>;
 
   /** Cuts the user off from every app: all grants and their tokens revoked, unexchanged codes dropped. */
   revokeAllApps(userId: string): Promise<void>;

@@ -13,7 +13,7 @@ const account = { id: '11111111-2222-4333-8444-555555555555', username: 'demo' }
 const now = new Date('2025-01-01T00:00:00Z');
 
 /** A port whose answers each test sets; records what it was asked. */
-function fakePort(opts: { approved?: boolean; reject?: AuthorizationRejected; public?: boolean } = {}) {
+function fakePort(opts: { approved?: boolean; reject?: AuthorizationRejected; public?: boolean; budget?: ValidatedAuthorization['budget'] } = {}) {
   const calls: string[] = [];
   const port: AuthorizationFlowPort = {
     async validate(params) {
@@ -25,10 +25,11 @@ function fakePort(opts: { approved?: boolean; reject?: AuthorizationRejected; pu
         scopes: [{ name: 'balance:read', description: 'Read your balance' }],
         state: 's1',
         request: { params },
+        ...(opts.budget ? { budget: opts.budget } : {}),
       } satisfies ValidatedAuthorization;
     },
-    async approve(user) {
-      calls.push(`approve ${user.id} ${user.identifier}`);
+    async approve(user, _v, budget) {
+      calls.push(`approve ${user.id} ${user.identifier}${budget ? ` budget ${budget.maxAmountSat}/${budget.renewal}` : ''}`);
       return 'http://localhost:8080?code=CODE&state=s1';
     },
     async deny() {
@@ -43,6 +44,7 @@ function fakePort(opts: { approved?: boolean; reject?: AuthorizationRejected; pu
       return [];
     },
     async revokeApp() {},
+    async setAppBudget() {},
     async revokeAllApps() {},
   };
   return { port, calls };

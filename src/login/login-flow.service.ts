@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { localUserId } from '../accounts/account.identity';
+import { loweredBudget } from '../core/budget';
 import { logger } from '../common/logger';
 import {
   AUTHORIZATION_FLOW,
@@ -73,7 +74,11 @@ export class LoginFlowService {
         if (!ctx.account) {
           return this.signInPage(ctx, query, validated, 200, { notice: 'Your session has ended. Sign in again to continue.' });
         }
-        return redirect(303, await this.flow.approve(userOf(ctx), validated), ctx.setCookies);
+        if (!validated.budget) return redirect(303, await this.flow.approve(userOf(ctx), validated), ctx.setCookies);
+        const raw = req.body.budget_max_sat;
+        const chosen = loweredBudget(validated.budget, typeof raw === 'string' ? raw : undefined);
+        if ('problem' in chosen) return this.consentPage(ctx, query, validated, 400, { error: chosen.problem, budgetInput: String(raw ?? '') });
+        return redirect(303, await this.flow.approve(userOf(ctx), validated, chosen), ctx.setCookies);
       }
       case 'deny':
         return redirect(303, await this.flow.deny(validated), ctx.setCookies);
@@ -85,14 +90,19 @@ export class LoginFlowService {
   /**
    * Consent, unless a confidential client already holds a grant covering the scopes. A public client's id and
    * redirect URI are no proof of who is asking (RFC 6749 §10.2, RFC 8252 §8.6: a look-alike app can use them),
-   * so its user is asked every time.
+   * so its user is asked every time. A request to spend (a budget) is always shown: the budget asked for now
+   * may be larger than the one approved before.
    */
   private async consentOrApprove(ctx: BrowserContext, query: string, v: ValidatedAuthorization, status: 302 | 303): Promise<PageResult> {
     const user = userOf(ctx);
     const names = v.scopes.map((s) => s.name);
-    if (v.client.public === false && (await this.flow.previouslyApproved(user.id, v.client.clientId, names))) {
+    if (v.client.public === false && !v.budget && (await this.flow.previouslyApproved(user.id, v.client.clientId, names))) {
       return redirect(status, await this.flow.approve(user, v), ctx.setCookies);
     }
+    return this.consentPage(ctx, query, v, 200);
+  }
+
+  private consentPage(ctx: BrowserContext, query: string, v: ValidatedAuthorization, status: number, extra: { error?: string; budgetInput?: string } = {}): PageResult {
     const html = renderConsentPage({
       action: LOGIN_PATHS.authorize,
       logoutAction: LOGIN_PATHS.logout,
@@ -102,8 +112,10 @@ export class LoginFlowService {
       scopes: v.scopes,
       redirectUri: v.redirectUri,
       username: ctx.account!.username,
+      ...(v.budget ? { budget: v.budget } : {}),
+      ...extra,
     });
-    return page(200, html, ctx.setCookies);
+    return page(status, html, ctx.setCookies);
   }
 
   private signInPage(

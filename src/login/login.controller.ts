@@ -56,6 +56,11 @@ export class LoginController {
     await this.respond(req, reply, (r, now) => this.pages.revoke(r, now));
   }
 
+  @Post('apps/budget')
+  async budgetForm(@Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    await this.respond(req, reply, (r, now) => this.pages.setBudget(r, now));
+  }
+
   @Post('logout')
   async logoutForm(@Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     await this.respond(req, reply, (r, now) => this.pages.logout(r, now));

@@ -1,5 +1,9 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { BudgetsService } from '../budgets/budgets.service';
+import { type BudgetLimit, budgetInWords } from '../core/budget';
 import { isOAuthError, ScopeRegistry } from '../core/oauth';
+import { CLOCK } from '../common/clock.module';
+import type { Clock } from '../core/clock';
 import { AuthorizationRequest, AuthorizationService } from '../oauth/authorization.service';
 import { GrantsService, NoGrantForClient } from '../oauth/grants.service';
 import {
@@ -22,6 +26,8 @@ export class OAuthFlowAdapter implements AuthorizationFlowPort {
     private readonly authorization: AuthorizationService,
     private readonly grants: GrantsService,
     private readonly scopes: ScopeRegistry,
+    private readonly budgets: BudgetsService,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   async validate(params: Record<string, string | string[]>): Promise<ValidatedAuthorization> {
@@ -44,11 +50,12 @@ export class OAuthFlowAdapter implements AuthorizationFlowPort {
     };
     const v: ValidatedAuthorization = { client, redirectUri: request.redirectUri, scopes: this.describe(request.scopes), request };
     if (request.state !== undefined) v.state = request.state;
+    if (request.budget) v.budget = { ...request.budget, words: this.words(request.budget) };
     return v;
   }
 
-  approve(user: AuthorizingUser, v: ValidatedAuthorization): Promise<string> {
-    return this.authorization.approve(v.request as AuthorizationRequest, { id: user.id, identifier: user.identifier });
+  approve(user: AuthorizingUser, v: ValidatedAuthorization, budget?: BudgetLimit): Promise<string> {
+    return this.authorization.approve(v.request as AuthorizationRequest, { id: user.id, identifier: user.identifier }, budget);
   }
 
   async deny(v: ValidatedAuthorization): Promise<string> {
@@ -67,11 +74,28 @@ export class OAuthFlowAdapter implements AuthorizationFlowPort {
 
   async listConnectedApps(userId: string): Promise<ConnectedApp[]> {
     const apps = await this.grants.connectedApps({ id: userId });
-    return apps.map((a) => ({
-      client: { clientId: a.id, name: a.name, imageUrl: a.imageUrl, url: a.url },
-      scopes: Object.entries(a.scopes).map(([name, description]) => ({ name, description })),
-      since: new Date(a.createdAt),
-    }));
+    return apps.map((a) => {
+      const app: ConnectedApp = {
+        client: { clientId: a.id, name: a.name, imageUrl: a.imageUrl, url: a.url },
+        scopes: Object.entries(a.scopes).map(([name, description]) => ({ name, description })),
+        since: new Date(a.createdAt),
+      };
+      if (a.budget) {
+        const limit = { maxAmountSat: a.budget.max_amount_sat, renewal: a.budget.budget_renewal };
+        app.budget = { view: a.budget, words: this.words(limit) };
+      }
+      return app;
+    });
+  }
+
+  async setAppBudget(userId: string, clientId: string, maxAmountSat: number): Promise<void> {
+    const current = (await this.grants.connectedApps({ id: userId })).find((a) => a.id === clientId)?.budget;
+    if (!current) return; // revoked meanwhile (another tab): nothing to change
+    await this.grants.setAppBudget({ id: userId }, clientId, { maxAmountSat, renewal: current.budget_renewal });
+  }
+
+  private words(limit: BudgetLimit): string {
+    return budgetInWords(limit, this.clock.now(), this.budgets.timeZone);
   }
 
   /** Revoking an app that holds no grant (already revoked, double click) is not an error for the user. */

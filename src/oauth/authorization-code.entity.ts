@@ -1,4 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
+import type { BudgetLimit } from '../core/budget';
 
 /**
  * An issued authorization code (RFC 6749 §4.1.2), stored by hash. Single use: `consumed_at` is set in the same
@@ -39,6 +40,14 @@ export class OAuthAuthorizationCode {
 
   @Column({ name: 'access_ttl_seconds', type: 'integer' })
   accessTtlSeconds!: number;
+
+  /** The spending budget the user approved (grants holding `payments:send`), carried to the grant. */
+  @Column({ type: 'jsonb', nullable: true })
+  budget!: BudgetLimit | null;
+
+  /** The grant's own end, when the app asked for one (`expires_at`). */
+  @Column({ name: 'ends_at', type: 'timestamptz', nullable: true })
+  endsAt!: Date | null;
 
   @Column({ name: 'expires_at', type: 'timestamptz' })
   expiresAt!: Date;

@@ -27,6 +27,8 @@ import {
   ScopeRegistry,
   UnsupportedResponseType,
 } from '../core/oauth';
+import { BudgetsService, SPENDING_SCOPE } from '../budgets/budgets.service';
+import { type BudgetLimit, offeredBudget, parseBudgetRequest } from '../core/budget';
 import { loginAuthorizeLocation } from '../common/login.paths';
 import { ResourceOwnerResolver } from '../users/resource-owner.resolver';
 import type { ResourceOwner } from '../users/resource-owner';
@@ -61,6 +63,13 @@ export interface AuthorizationRequest {
   pkce?: PkceChallenge;
   /** Lifetime of the access tokens this authorization will mint (`expires_in`, capped). */
   accessTtlSeconds: number;
+  /**
+   * With `payments:send`: the budget offered (what the app asked for, or the operator's default). The user may
+   * lower it before approving.
+   */
+  budget?: BudgetLimit;
+  /** The grant's own end (`expires_at`). */
+  endsAt?: Date;
 }
 
 /** Result of {@link AuthorizationService.validate}: a request to decide on, or an error to send back to the client. */
@@ -83,6 +92,7 @@ export class AuthorizationService {
     private readonly codes: CodesRepository,
     private readonly owners: ResourceOwnerResolver,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly budgets: BudgetsService,
   ) {}
 
   /**
@@ -104,7 +114,9 @@ export class AuthorizationService {
     const clientId = requireParam(params, 'client_id');
     const client = await this.clients.find(clientId);
     if (!client) throw new InvalidClient('unknown client_id', { status: 400 });
-    const { redirectUri, explicit } = resolveRedirectUri(readParam(params, 'redirect_uri'), this.clients.redirectUrisOf(client));
+    const { redirectUri, explicit } = resolveRedirectUri(readParam(params, 'redirect_uri'), this.clients.redirectUrisOf(client), {
+      publicClient: client.public,
+    });
 
     let state: string | undefined;
     try {
@@ -123,6 +135,9 @@ export class AuthorizationService {
       );
       const accessTtlSeconds = this.accessTtl(readParam(params, 'expires_in'));
       const request: AuthorizationRequest = { client, redirectUri, redirectUriExplicit: explicit, scopes, accessTtlSeconds };
+      const asked = parseBudgetRequest(params, this.clock.now());
+      if (scopes.includes(SPENDING_SCOPE)) request.budget = offeredBudget(asked, this.budgets.policy);
+      if (asked.expiresAt) request.endsAt = asked.expiresAt;
       if (state !== undefined) request.state = state;
       if (pkce) request.pkce = pkce;
       return { ok: true, request };
@@ -132,8 +147,11 @@ export class AuthorizationService {
     }
   }
 
-  /** The user agreed: store a single-use code (by hash) and answer the Location carrying it. */
-  async approve(request: AuthorizationRequest, owner: ResourceOwner): Promise<string> {
+  /**
+   * The user agreed: store a single-use code (by hash) and answer the Location carrying it. `budget` is what the
+   * user chose on the consent page (never more than offered: see core/budget loweredBudget).
+   */
+  async approve(request: AuthorizationRequest, owner: ResourceOwner, budget: BudgetLimit | undefined = request.budget): Promise<string> {
     const now = this.clock.now();
     const code = generateOpaqueToken();
     const row = new OAuthAuthorizationCode();
@@ -148,6 +166,8 @@ export class AuthorizationService {
     row.codeChallenge = request.pkce?.challenge ?? null;
     row.codeChallengeMethod = request.pkce?.method ?? null;
     row.accessTtlSeconds = request.accessTtlSeconds;
+    row.budget = request.scopes.includes(SPENDING_SCOPE) ? (budget ?? null) : null;
+    row.endsAt = request.endsAt ?? null;
     row.expiresAt = new Date(now.getTime() + CODE_LIFETIME_SECONDS * 1000);
     row.consumedAt = null;
     row.grantId = null;

@@ -1,4 +1,5 @@
-import { Controller, Delete, Get, Param, Req } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Param, Patch, Req } from '@nestjs/common';
+import { BudgetUpdateDto } from '../budgets/budget.dto';
 import { ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { Public } from '../access/access.decorators';
@@ -22,6 +23,15 @@ export class ConnectedAppsController {
   @Get()
   async list(@Req() req: FastifyRequest): Promise<ConnectedApp[]> {
     return this.grants.connectedApps(await this.owners.require(req));
+  }
+
+  /**
+   * Changes the spending budget of the user's grants to this app (their own money: raising is allowed too);
+   * `null` removes the limit where the operator allows it. 404 when the app cannot send payments for them.
+   */
+  @Patch(':clientId/budget')
+  async setBudget(@Req() req: FastifyRequest, @Param('clientId') clientId: string, @Body() body: BudgetUpdateDto): Promise<ConnectedApp> {
+    return this.grants.changeAppBudget(await this.owners.require(req), clientId, body.max_amount_sat, body.budget_renewal);
   }
 
   /**

@@ -41,6 +41,13 @@ export class OAuthGrant {
   @Column({ name: 'expires_at', type: 'timestamptz' })
   expiresAt!: Date;
 
+  /**
+   * The grant's own end (`expires_at` asked at /oauth/authorize, as in Alby Hub's connect links): no token of
+   * the family outlives it, and no refresh mints one after it. Null: the grant lasts as long as it is refreshed.
+   */
+  @Column({ name: 'ends_at', type: 'timestamptz', nullable: true })
+  endsAt!: Date | null;
+
   @Column({ name: 'revoked_at', type: 'timestamptz', nullable: true })
   revokedAt!: Date | null;
 

@@ -53,7 +53,7 @@ export class GrantsRepository {
     const rows = rowsOf<Record<string, unknown>>(
       await this.db.query(
         `SELECT g.id, g.client_id, g.user_id, g.user_identifier, g.grant_type, g.scopes, g.redirect_uri,
-                g.access_ttl_seconds, g.expires_at, g.revoked_at, g.revoked_reason, g.created_at,
+                g.access_ttl_seconds, g.expires_at, g.ends_at, g.revoked_at, g.revoked_reason, g.created_at,
                 c.scopes AS client_scopes,
                 (SELECT t.id FROM oauth_tokens t WHERE t.grant_id = g.id AND t.kind = 'access'
                   ORDER BY t.created_at DESC, t.id LIMIT 1) AS latest_access_token_id
@@ -94,6 +94,23 @@ export class GrantsRepository {
       clientImageUrl: r.image_url as string,
       clientDomain: r.domain as string,
     }));
+  }
+
+  /** One page of every grant, newest first, with the total (the admin list). */
+  async page(limit: number, offset: number): Promise<{ grants: OAuthGrant[]; total: number }> {
+    const rows = rowsOf<Record<string, unknown>>(
+      await this.db.query(
+        `SELECT g.*, count(*) OVER () AS total FROM oauth_grants g ORDER BY g.created_at DESC, g.id LIMIT $1 OFFSET $2`,
+        [limit, offset],
+      ),
+    );
+    const total = rows[0] ? Number(rows[0].total) : Number(rowsOf<{ n: string }>(await this.db.query('SELECT count(*) AS n FROM oauth_grants'))[0].n);
+    return { grants: rows.map(toGrant), total };
+  }
+
+  async findById(grantId: string): Promise<OAuthGrant | undefined> {
+    const rows = rowsOf<Record<string, unknown>>(await this.db.query('SELECT * FROM oauth_grants WHERE id = $1', [grantId]));
+    return rows[0] ? toGrant(rows[0]) : undefined;
   }
 
   /** Ids of the user's unrevoked grants to one client. */
@@ -150,6 +167,7 @@ function toGrant(r: Record<string, unknown>): OAuthGrant {
   g.redirectUri = r.redirect_uri as string | null;
   g.accessTtlSeconds = r.access_ttl_seconds as number;
   g.expiresAt = r.expires_at as Date;
+  g.endsAt = (r.ends_at as Date | null) ?? null;
   g.revokedAt = r.revoked_at as Date | null;
   g.revokedReason = r.revoked_reason as string | null;
   g.createdAt = r.created_at as Date;

@@ -2,7 +2,9 @@ import { Injectable, Inject } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
+import { BudgetsService, SPENDING_SCOPE } from '../budgets/budgets.service';
 import { logger } from '../common/logger';
+import type { BudgetLimit, BudgetView } from '../core/budget';
 import { ScopeRegistry } from '../core/oauth';
 import { InvalidationBus } from '../database/invalidation.bus';
 import type { ResourceOwner } from '../users/resource-owner';
@@ -15,7 +17,7 @@ import { CLOCK } from '../common/clock.module';
 import type { Clock } from '../core/clock';
 
 /** Why a grant was revoked (stored, logged; never sent to clients). */
-export type RevocationReason = 'code_reuse' | 'refresh_reuse' | 'user' | 'client_revoked' | 'account_disabled';
+export type RevocationReason = 'code_reuse' | 'refresh_reuse' | 'user' | 'client_revoked' | 'account_disabled' | 'admin';
 
 /** What a new grant records. */
 export interface GrantSpec {
@@ -25,6 +27,8 @@ export interface GrantSpec {
   scopes: string[];
   redirectUri?: string;
   accessTtlSeconds: number;
+  /** The grant's own end (`expires_at` at /oauth/authorize). */
+  endsAt?: Date | null;
 }
 
 /** An app holding a live grant from the user (`GET /clients`), in Alby's ListClientsResponse shape. */
@@ -39,6 +43,8 @@ export interface ConnectedApp {
   scopes: Record<string, string>;
   /** When the user first authorized the app (of the grants still live). */
   createdAt: string;
+  /** The spending budget and its usage, when the app may send payments (its newest such grant). */
+  budget?: BudgetView;
 }
 
 /** `404 {"error":"not_found"}`: the user holds no live grant for that app. */
@@ -67,6 +73,7 @@ export class GrantsService {
     private readonly scopes: ScopeRegistry,
     private readonly bus: InvalidationBus,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly budgets: BudgetsService,
   ) {}
 
   /** Inserts a new grant inside the caller's transaction. Its expiry is set when tokens are issued. */
@@ -81,6 +88,7 @@ export class GrantsService {
     g.redirectUri = spec.redirectUri ?? null;
     g.accessTtlSeconds = spec.accessTtlSeconds;
     g.expiresAt = now;
+    g.endsAt = spec.endsAt ?? null;
     g.revokedAt = null;
     g.revokedReason = null;
     g.createdAt = now;
@@ -115,7 +123,7 @@ export class GrantsService {
   /** The apps holding live grants from this user, one entry per app. */
   async connectedApps(owner: ResourceOwner): Promise<ConnectedApp[]> {
     const rows = await this.grants.listLiveForUser(owner.id, this.clock.now());
-    const apps = new Map<string, { app: ConnectedApp; scopes: Set<string> }>();
+    const apps = new Map<string, { app: ConnectedApp; scopes: Set<string>; spendingGrant?: string }>();
     for (const r of rows) {
       let entry = apps.get(r.clientId);
       if (!entry) {
@@ -134,8 +142,34 @@ export class GrantsService {
         apps.set(r.clientId, entry);
       }
       for (const s of r.scopes) entry.scopes.add(s);
+      if (r.scopes.includes(SPENDING_SCOPE)) entry.spendingGrant = r.grantId; // rows are oldest first: the newest wins
     }
-    return [...apps.values()].map(({ app, scopes }) => ({ ...app, scopes: this.scopes.describeAll(scopes) }));
+    const spending = [...apps.values()].flatMap((e) => (e.spendingGrant ? [e.spendingGrant] : []));
+    const views = await this.budgets.views(spending);
+    return [...apps.values()].map(({ app, scopes, spendingGrant }) => {
+      const out: ConnectedApp = { ...app, scopes: this.scopes.describeAll(scopes) };
+      const budget = spendingGrant ? views.get(spendingGrant) : undefined;
+      if (budget) out.budget = budget;
+      return out;
+    });
+  }
+
+  /** The user's change through the API: the renewal stays unless given. */
+  async changeAppBudget(owner: ResourceOwner, clientId: string, maxAmountSat: number | null, renewal?: BudgetLimit['renewal']): Promise<ConnectedApp> {
+    const current = (await this.connectedApps(owner)).find((a) => a.id === clientId)?.budget;
+    if (!current) throw new NoGrantForClient();
+    return this.setAppBudget(owner, clientId, { maxAmountSat, renewal: renewal ?? current.budget_renewal });
+  }
+
+  /**
+   * The user changes the budget of every live grant they gave this app that may send payments. 404 when
+   * there is none. Returns the app as `GET /clients` now shows it.
+   */
+  async setAppBudget(owner: ResourceOwner, clientId: string, limit: BudgetLimit): Promise<ConnectedApp> {
+    const rows = (await this.grants.listLiveForUser(owner.id, this.clock.now())).filter((r) => r.clientId === clientId && r.scopes.includes(SPENDING_SCOPE));
+    if (rows.length === 0) throw new NoGrantForClient();
+    for (const r of rows) await this.budgets.setLimit(r.grantId, limit);
+    return (await this.connectedApps(owner)).find((a) => a.id === clientId)!;
   }
 
   /**

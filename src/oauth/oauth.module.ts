@@ -1,6 +1,7 @@
 import { Global, MiddlewareConsumer, Module, NestModule, RequestMethod } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { BEARER_AUTHENTICATOR } from '../access/access.ports';
+import { BudgetsModule } from '../budgets/budgets.module';
 import { ClientsModule } from '../clients/clients.module';
 import { UsersModule } from '../users/users.module';
 import { OAuthAuthorizationCode } from './authorization-code.entity';
@@ -17,6 +18,7 @@ import { AuthorizationCodeGrant } from './grants/authorization-code.grant';
 import { ClientCredentialsGrant } from './grants/client-credentials.grant';
 import { GrantRegistry } from './grants/grant.registry';
 import { RefreshTokenGrant } from './grants/refresh-token.grant';
+import { GrantsAdminController } from './grants-admin.controller';
 import { GrantsRepository } from './grants.repository';
 import { GrantsService } from './grants.service';
 import { AlbyIntrospectionController } from './introspection.controller';
@@ -37,7 +39,7 @@ import { BannerModule } from '../common/banner.service';
  */
 @Global()
 @Module({
-  imports: [TypeOrmModule.forFeature([OAuthGrant, OAuthAuthorizationCode, OAuthToken]), ClientsModule, UsersModule, ClockModule, BannerModule],
+  imports: [TypeOrmModule.forFeature([OAuthGrant, OAuthAuthorizationCode, OAuthToken]), ClientsModule, UsersModule, ClockModule, BannerModule, BudgetsModule],
   controllers: [
     AuthorizeController,
     TokenController,
@@ -45,6 +47,7 @@ import { BannerModule } from '../common/banner.service';
     MetadataController,
     ConnectedAppsController,
     DemoController,
+    GrantsAdminController,
   ],
   providers: [
     GrantsRepository,
@@ -70,6 +73,7 @@ import { BannerModule } from '../common/banner.service';
     GrantsService,
     ClientsModule,
     UsersModule,
+    BudgetsModule,
   ],
 })
 export class OAuthModule implements NestModule {

@@ -1,3 +1,5 @@
+import { PAYMENT_BUDGET_TYPE } from '../core/budget';
+
 /** RFC 8414 §2 authorization server metadata, as served at `/.well-known/oauth-authorization-server`. */
 export interface AuthorizationServerMetadata {
   issuer: string;
@@ -14,6 +16,8 @@ export interface AuthorizationServerMetadata {
   revocation_endpoint_auth_methods_supported: string[];
   code_challenge_methods_supported: string[];
   authorization_response_iss_parameter_supported: boolean;
+  /** RFC 9396 §10: the one type satgate understands, a `payments:send` spending budget. */
+  authorization_details_types_supported: string[];
 }
 
 /** How clients authenticate at the token, introspection and revocation endpoints (public clients: `none`). */
@@ -40,5 +44,6 @@ export function authorizationServerMetadata(issuer: string, scopes: string[], gr
     revocation_endpoint_auth_methods_supported: AUTH_METHODS,
     code_challenge_methods_supported: ['S256'],
     authorization_response_iss_parameter_supported: true,
+    authorization_details_types_supported: [PAYMENT_BUDGET_TYPE],
   };
 }

@@ -16,6 +16,8 @@ import {
   ScopeRegistry,
 } from '../core/oauth';
 import { InvalidationBus } from '../database/invalidation.bus';
+import { BudgetsService } from '../budgets/budgets.service';
+import { type BudgetRenewal, type BudgetView, PAYMENT_BUDGET_TYPE } from '../core/budget';
 import { GrantRegistry } from './grants/grant.registry';
 import { GrantsRepository } from './grants.repository';
 import { GrantsService } from './grants.service';
@@ -39,13 +41,26 @@ export type IntrospectionResponse =
       iat: number;
       sub?: string;
       iss: string;
+      /** RFC 9396 §9.2: what the grant may spend, as the app would have asked for it. */
+      authorization_details?: PaymentBudgetDetail[];
+      /** The budget's usage now (satgate's extension). */
+      budget?: BudgetView;
     };
+
+/** The RFC 9396 authorization detail of a grant's budget. */
+export interface PaymentBudgetDetail {
+  type: typeof PAYMENT_BUDGET_TYPE;
+  max_amount_sat: number | null;
+  budget_renewal: BudgetRenewal;
+}
 
 /** Alby's `GET /oauth/token/introspect` body. */
 export interface AlbyIntrospection {
   client_id: string;
   redirect_uri: string;
   scopes: Record<string, string>;
+  /** Present when the token may send payments: the budget, used, remaining and renews_at. */
+  budget?: BudgetView;
 }
 
 /** The request parts the client-authenticated endpoints read. */
@@ -71,6 +86,7 @@ export class TokenEndpointService {
     private readonly scopes: ScopeRegistry,
     private readonly bus: InvalidationBus,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly budgets: BudgetsService,
   ) {}
 
   async token(req: ClientRequest): Promise<TokenResponse> {
@@ -102,6 +118,16 @@ export class TokenEndpointService {
       iat: Math.floor(record.createdAt.getTime() / 1000),
       ...(record.userId === null ? {} : { sub: record.userId }),
       iss: this.config.publicUrl,
+      ...(await this.budgetFields(record.grantId)),
+    };
+  }
+
+  private async budgetFields(grantId: string): Promise<{ authorization_details?: PaymentBudgetDetail[]; budget?: BudgetView }> {
+    const budget = await this.budgets.view(grantId);
+    if (!budget) return {};
+    return {
+      authorization_details: [{ type: PAYMENT_BUDGET_TYPE, max_amount_sat: budget.max_amount_sat, budget_renewal: budget.budget_renewal }],
+      budget,
     };
   }
 
@@ -131,10 +157,12 @@ export class TokenEndpointService {
   async describe(principal: OAuthPrincipal): Promise<AlbyIntrospection> {
     const status = await this.grantRows.findStatus(principal.grantId);
     if (!status) throw new InvalidToken();
+    const budget = await this.budgets.view(principal.grantId);
     return {
       client_id: principal.clientId,
       redirect_uri: status.grant.redirectUri ?? '',
       scopes: this.scopes.describeAll(principal.scopes),
+      ...(budget ? { budget } : {}),
     };
   }
 

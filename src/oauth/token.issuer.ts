@@ -49,12 +49,13 @@ export class TokenIssuer {
     opts: { accessScopes: string[]; refresh: boolean; now: Date },
   ): Promise<IssuedTokens> {
     const accessToken = generateOpaqueToken();
-    const access = this.row('access', accessToken, grant, opts.accessScopes, opts.now, grant.accessTtlSeconds);
+    const accessTtl = cappedTtl(grant, opts.now, grant.accessTtlSeconds);
+    const access = this.row('access', accessToken, grant, opts.accessScopes, opts.now, accessTtl);
     const rows = [access];
     let refreshToken: string | undefined;
     if (opts.refresh) {
       refreshToken = generateOpaqueToken();
-      rows.push(this.row('refresh', refreshToken, grant, grant.scopes, opts.now, this.config.refreshExpirySeconds));
+      rows.push(this.row('refresh', refreshToken, grant, grant.scopes, opts.now, cappedTtl(grant, opts.now, this.config.refreshExpirySeconds)));
     }
     await this.tokens.insert(em, rows);
     const lastExpiry = Math.max(...rows.map((r) => r.expiresAt.getTime()));
@@ -62,7 +63,7 @@ export class TokenIssuer {
     return {
       accessToken,
       accessTokenId: access.id,
-      expiresIn: grant.accessTtlSeconds,
+      expiresIn: accessTtl,
       scopes: opts.accessScopes,
       ...(refreshToken === undefined ? {} : { refreshToken }),
     };
@@ -84,6 +85,12 @@ export class TokenIssuer {
     t.createdAt = now;
     return t;
   }
+}
+
+/** A token lifetime that ends no later than the grant itself (callers refuse grants that have ended). */
+function cappedTtl(grant: OAuthGrant, now: Date, ttlSeconds: number): number {
+  if (!grant.endsAt) return ttlSeconds;
+  return Math.max(1, Math.min(ttlSeconds, Math.floor((grant.endsAt.getTime() - now.getTime()) / 1000)));
 }
 
 /** The RFC 6749 §5.1 body for freshly issued tokens, in Alby's key order (no refresh_token for client_credentials). */

@@ -30,7 +30,7 @@ main{max-width:28rem;margin:0 auto;padding:1.5rem 1rem}
 h1{font-size:1.35rem;margin:0 0 1rem}
 p{margin:.5rem 0}
 label{display:block;font-weight:600;margin:1rem 0 .25rem}
-input[type=text],input[type=password]{width:100%;padding:.7rem;font-size:1rem;border:1px solid #b8b8c0;border-radius:8px}
+input[type=text],input[type=password],input[type=number]{width:100%;padding:.7rem;font-size:1rem;border:1px solid #b8b8c0;border-radius:8px}
 button{width:100%;padding:.8rem;margin-top:1rem;font-size:1rem;font-weight:600;border-radius:8px;border:1px solid #4b3fd1;background:#4b3fd1;color:#fff;cursor:pointer}
 button.secondary{background:#fff;color:#4b3fd1}
 button.link{width:auto;padding:0;margin:0;border:0;background:none;color:#4b3fd1;font-weight:400;text-decoration:underline}
@@ -47,6 +47,12 @@ code{font-size:.85rem;background:#f0f0f3;padding:0 .25rem;border-radius:4px;word
 .apps{list-style:none;padding:0;margin:0}
 .apps li{border-top:1px solid #e5e5ea;padding:1rem 0}
 footer{margin-top:1rem;text-align:center}
+.budget{background:#f7f6ff;border:1px solid #cfcaf6;border-radius:8px;padding:.75rem;margin:1rem 0}
+.budget label{margin-top:.5rem}
+.meter{height:.5rem;background:#e5e5ea;border-radius:4px;overflow:hidden;margin:.25rem 0}
+.meter span{display:block;height:100%;background:#4b3fd1}
+.meter.warn span{background:#d4730f}
+.warn-text{color:#8a4a05;font-weight:600}
 `;
 
 /** A complete HTML document around `body` (already escaped markup). */

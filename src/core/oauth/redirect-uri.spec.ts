@@ -3,6 +3,10 @@ import assert from 'node:assert/strict';
 import { InvalidRedirectUri, InvalidRequest } from './errors';
 import { buildRedirectLocation, matchRedirectUri, redirectUriMatches, resolveRedirectUri, validateRedirectUri } from './redirect-uri';
 
+/** A public (native) client, which RFC 8252 §7.3 lets use any loopback port; and a confidential one, which it does not. */
+const NATIVE = { publicClient: true };
+const CONFIDENTIAL = { publicClient: false };
+
 const REGISTERED = [
   'https://app.example.com/cb',
   'https://app.example.com/search?src=oauth',
@@ -26,7 +30,7 @@ describe('redirect URI matching', () => {
   ];
   for (const uri of mustMatch) {
     it(`matches ${uri}`, () => {
-      assert.equal(matchRedirectUri(uri, REGISTERED), uri);
+      assert.equal(matchRedirectUri(uri, REGISTERED, NATIVE), uri);
     });
   }
 
@@ -62,7 +66,7 @@ describe('redirect URI matching', () => {
   ];
   for (const [name, uri] of mustNotMatch) {
     it(`does not match (${name}): ${uri}`, () => {
-      assert.throws(() => matchRedirectUri(uri, REGISTERED), (err: unknown) => {
+      assert.throws(() => matchRedirectUri(uri, REGISTERED, NATIVE), (err: unknown) => {
         assert.ok(err instanceof InvalidRequest);
         assert.equal(err.description, 'redirect_uri does not match any URI registered for this client');
         return true;
@@ -70,30 +74,39 @@ describe('redirect URI matching', () => {
     });
   }
 
+  it('a confidential client gets no loopback port exception: its URI matches exactly, port included', () => {
+    assert.equal(redirectUriMatches('http://127.0.0.1:8080/cb', 'http://127.0.0.1:8080/cb', CONFIDENTIAL), true);
+    assert.equal(redirectUriMatches('http://127.0.0.1:9/cb', 'http://127.0.0.1:8080/cb', CONFIDENTIAL), false);
+    assert.equal(redirectUriMatches('http://127.0.0.1/cb', 'http://127.0.0.1:8080/cb', CONFIDENTIAL), false);
+    assert.equal(redirectUriMatches('http://localhost:9999/client_app', 'http://localhost/client_app', CONFIDENTIAL), false);
+    assert.equal(redirectUriMatches('http://[::1]:61023/native', 'http://[::1]/native', CONFIDENTIAL), false);
+    assert.throws(() => resolveRedirectUri('http://127.0.0.1:4000/cb', ['http://127.0.0.1/cb'], CONFIDENTIAL), InvalidRequest);
+  });
+
   it('the loopback exception works whichever side carries a port', () => {
-    assert.equal(redirectUriMatches('http://127.0.0.1/cb', 'http://127.0.0.1:8080/cb'), true);
-    assert.equal(redirectUriMatches('http://127.0.0.1:9/cb', 'http://127.0.0.1:8080/cb'), true);
-    assert.equal(redirectUriMatches('http://127.0.0.1:9', 'http://127.0.0.1:8080/'), false);
+    assert.equal(redirectUriMatches('http://127.0.0.1/cb', 'http://127.0.0.1:8080/cb', NATIVE), true);
+    assert.equal(redirectUriMatches('http://127.0.0.1:9/cb', 'http://127.0.0.1:8080/cb', NATIVE), true);
+    assert.equal(redirectUriMatches('http://127.0.0.1:9', 'http://127.0.0.1:8080/', NATIVE), false);
   });
 });
 
 describe('resolveRedirectUri (RFC 6749 §3.1.2.3)', () => {
   it('uses the only registered URI when the parameter is omitted', () => {
-    assert.deepEqual(resolveRedirectUri(undefined, ['https://a.example/cb']), { redirectUri: 'https://a.example/cb', explicit: false });
-    assert.deepEqual(resolveRedirectUri('', ['https://a.example/cb']), { redirectUri: 'https://a.example/cb', explicit: false });
+    assert.deepEqual(resolveRedirectUri(undefined, ['https://a.example/cb'], NATIVE), { redirectUri: 'https://a.example/cb', explicit: false });
+    assert.deepEqual(resolveRedirectUri('', ['https://a.example/cb'], NATIVE), { redirectUri: 'https://a.example/cb', explicit: false });
   });
   it('marks an explicit URI so the token request must repeat it', () => {
-    assert.deepEqual(resolveRedirectUri('http://127.0.0.1:4000/cb', ['http://127.0.0.1/cb']), {
+    assert.deepEqual(resolveRedirectUri('http://127.0.0.1:4000/cb', ['http://127.0.0.1/cb'], NATIVE), {
       redirectUri: 'http://127.0.0.1:4000/cb',
       explicit: true,
     });
   });
   it('requires the parameter with several or no registered URIs', () => {
-    assert.throws(() => resolveRedirectUri(undefined, ['https://a.example/1', 'https://a.example/2']), /redirect_uri is required/);
-    assert.throws(() => resolveRedirectUri(undefined, []), InvalidRequest);
+    assert.throws(() => resolveRedirectUri(undefined, ['https://a.example/1', 'https://a.example/2'], NATIVE), /redirect_uri is required/);
+    assert.throws(() => resolveRedirectUri(undefined, [], NATIVE), InvalidRequest);
   });
   it('rejects a mismatch even with one registered URI', () => {
-    assert.throws(() => resolveRedirectUri('https://evil.example/cb', ['https://a.example/cb']), InvalidRequest);
+    assert.throws(() => resolveRedirectUri('https://evil.example/cb', ['https://a.example/cb'], NATIVE), InvalidRequest);
   });
 });
 

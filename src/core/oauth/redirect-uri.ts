@@ -6,7 +6,10 @@
  * `app.example.com@evil.com`, `/cb/../open-redirect`).
  *
  * The one exception is the port of a loopback redirect URI of a native app: RFC 8252 §7.3 says the
- * server MUST allow any port, since the app binds an ephemeral one at run time. Decision on
+ * server MUST allow any port, since the app binds an ephemeral one at run time. It is for native apps,
+ * which are public clients (RFC 8252 §8.4): a confidential client is a server with a fixed address, and
+ * answering it on any loopback port would hand its codes to whatever local process listens there first
+ * — so a confidential client's loopback URI matches exactly, port included. Decision on
  * `localhost`: RFC 8252 §8.3 calls it NOT RECOMMENDED (it may resolve to a non-loopback address), but
  * RFC 9700 §2.1 words the exception as "port numbers in localhost redirection URIs", and Alby's
  * documented demo client uses `http://localhost:8080`. satgate therefore treats `http://localhost`
@@ -33,12 +36,19 @@ function loopbackWithoutPort(uri: string): string | undefined {
   return match[1] + (match[3] ?? '');
 }
 
+/** Who the redirect URI is matched for. */
+export interface RedirectMatching {
+  /** A public client (native app): only it gets RFC 8252 §7.3's any-port loopback exception. */
+  publicClient: boolean;
+}
+
 /**
- * True when `requested` matches the registered URI: identical strings, or both loopback http URIs
- * identical apart from the port (RFC 8252 §7.3; see the file comment for `localhost`).
+ * True when `requested` matches the registered URI: identical strings, or — for a public client only —
+ * both loopback http URIs identical apart from the port (RFC 8252 §7.3; see the file comment).
  */
-export function redirectUriMatches(requested: string, registered: string): boolean {
+export function redirectUriMatches(requested: string, registered: string, matching: RedirectMatching): boolean {
   if (requested === registered) return true;
+  if (!matching.publicClient) return false;
   const a = loopbackWithoutPort(requested);
   return a !== undefined && a === loopbackWithoutPort(registered);
 }
@@ -48,8 +58,8 @@ export function redirectUriMatches(requested: string, registered: string): boole
  * actual port — or throws `invalid_request` when no registered URI matches. Per RFC 6749 §4.1.2.1
  * the caller must show that error to the user and MUST NOT redirect to the unverified URI.
  */
-export function matchRedirectUri(requested: string, registered: readonly string[]): string {
-  if (registered.some((uri) => redirectUriMatches(requested, uri))) return requested;
+export function matchRedirectUri(requested: string, registered: readonly string[], matching: RedirectMatching): string {
+  if (registered.some((uri) => redirectUriMatches(requested, uri, matching))) return requested;
   throw new InvalidRequest('redirect_uri does not match any URI registered for this client');
 }
 
@@ -68,9 +78,13 @@ export interface ResolvedRedirectUri {
  * The redirect URI of an authorization request. RFC 6749 §3.1.2.3: with exactly one registered URI
  * the parameter may be omitted; with none or several it is required. A given one must match.
  */
-export function resolveRedirectUri(requested: string | undefined, registered: readonly string[]): ResolvedRedirectUri {
+export function resolveRedirectUri(
+  requested: string | undefined,
+  registered: readonly string[],
+  matching: RedirectMatching,
+): ResolvedRedirectUri {
   if (requested !== undefined && requested !== '') {
-    return { redirectUri: matchRedirectUri(requested, registered), explicit: true };
+    return { redirectUri: matchRedirectUri(requested, registered, matching), explicit: true };
   }
   if (registered.length === 1) return { redirectUri: registered[0], explicit: false };
   throw new InvalidRequest('redirect_uri is required: the client has none or several registered');
@@ -105,7 +119,7 @@ export function validateRedirectUri(uri: string): void {
       throw new InvalidRedirectUri('http redirect URIs are only allowed for 127.0.0.1, [::1] and localhost');
     }
   } else if (FORBIDDEN_SCHEMES.has(scheme)) {
-    throw new InvalidRedirectUri(`redirect URI scheme ${scheme} is not allowed`);
+    throw new InvalidRedirectUri('redirect URI scheme is not allowed (javascript, data, vbscript, file, blob and about are refused)');
   } else if (!scheme.includes('.')) {
     throw new InvalidRedirectUri('private-use redirect URI schemes must be reverse domain names, e.g. com.example.app');
   }

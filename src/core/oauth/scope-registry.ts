@@ -94,9 +94,9 @@ export class ScopeRegistry {
     return Object.fromEntries(normalizeScopes(scopes).map((scope) => [scope, this.describe(scope) ?? scope]));
   }
 
-  /** Throws `invalid_scope` naming every unknown scope ("unknown", RFC 6749 §5.2). */
+  /** Throws `invalid_scope` counting the unknown scopes ("unknown", RFC 6749 §5.2); /oauth/scopes lists the known ones. */
   assertKnown(scopes: Iterable<string>): void {
     const unknown = [...new Set(scopes)].filter((scope) => !this.has(scope));
-    if (unknown.length > 0) throw new InvalidScope(`unknown scope: ${scopesForError(unknown)}`);
+    if (unknown.length > 0) throw new InvalidScope(`scope names ${scopesForError(unknown)} this server does not offer`);
   }
 }

@@ -13,20 +13,13 @@ export function isScopeToken(token: string): boolean {
   return SCOPE_TOKEN_PATTERN.test(token);
 }
 
-/** At most this many scopes are named in one error description; the rest are counted. */
-const MAX_SCOPES_NAMED = 10;
-/** A scope named in an error description is cut to this many characters. */
-const MAX_SCOPE_NAMED_LENGTH = 64;
-
 /**
- * Scopes as an error description names them: the first ten, each cut to 64 characters, then "(and N more)".
- * Descriptions travel back in redirects and JSON bodies; a request with an absurd scope list must not get
- * an answer of the same size.
+ * How an error description speaks of scopes the request got wrong: by count, never by value. Descriptions
+ * travel back in redirects, JSON bodies and the sign-in pages; echoing a value lets a request put its own
+ * text (`<script>`, a fake instruction, kilobytes) into satgate's answer. The parameter is named instead.
  */
 export function scopesForError(scopes: readonly string[]): string {
-  const named = scopes.slice(0, MAX_SCOPES_NAMED).map((s) => (s.length > MAX_SCOPE_NAMED_LENGTH ? `${s.slice(0, MAX_SCOPE_NAMED_LENGTH)}…` : s));
-  const more = scopes.length - named.length;
-  return more > 0 ? `${named.join(' ')} (and ${more} more)` : named.join(' ');
+  return scopes.length === 1 ? '1 scope' : `${scopes.length} scopes`;
 }
 
 /** Code-unit order; scope tokens are ASCII, so this is byte order and locale-independent. */
@@ -36,12 +29,14 @@ function compareScopes(a: string, b: string): number {
 
 /**
  * Validates, deduplicates and sorts a scope list. An invalid token is an `invalid_scope`
- * ("malformed", RFC 6749 §5.2) naming the offending token.
+ * ("malformed", RFC 6749 §5.2); the description says so without repeating the token.
  */
 export function normalizeScopes(scopes: Iterable<string>): string[] {
   const unique = new Set<string>();
   for (const scope of scopes) {
-    if (!isScopeToken(scope)) throw new InvalidScope(`malformed scope: ${JSON.stringify(scopesForError([scope]))}`);
+    if (!isScopeToken(scope)) {
+      throw new InvalidScope('scope holds a token outside the RFC 6749 §3.3 scope-token grammar');
+    }
     unique.add(scope);
   }
   return [...unique].sort(compareScopes);
@@ -75,12 +70,12 @@ export function isScopeSubset(subset: Iterable<string>, superset: Iterable<strin
 }
 
 /**
- * Throws `invalid_scope` listing what `requested` has beyond `allowed` — for a client asking for
+ * Throws `invalid_scope` counting what `requested` has beyond `allowed` — for a client asking for
  * more than it is registered for, or a refresh asking for more than was granted (RFC 6749 §6).
  */
 export function assertScopeSubset(requested: Iterable<string>, allowed: Iterable<string>, context = 'allowed'): void {
   const extra = missingScopes(requested, allowed);
-  if (extra.length > 0) throw new InvalidScope(`scope exceeds what is ${context}: ${scopesForError(extra)}`);
+  if (extra.length > 0) throw new InvalidScope(`scope asks for ${scopesForError(extra)} beyond what is ${context}`);
 }
 
 /**

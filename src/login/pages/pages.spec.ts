@@ -60,7 +60,7 @@ test('the consent page names the app, each scope with its description, the desti
 
 test('the connected-apps page lists each app with a Revoke form, or says there are none', () => {
   const html = renderConnectedAppsPage({
-    revokeAction: '/login/apps/revoke',
+    revokeAction: '/login/apps/revoke', budgetAction: '/login/apps/budget',
     logoutAction: '/login/logout',
     csrf: 'tok',
     username: 'demo',
@@ -70,7 +70,7 @@ test('the connected-apps page lists each app with a Revoke form, or says there a
   assert.ok(html.includes('Connected since 2025-03-04'));
   assert.doesNotMatch(html, /<script>/);
   assertEveryFormHasCsrf(html, 'tok');
-  const empty = renderConnectedAppsPage({ revokeAction: '/r', logoutAction: '/l', csrf: 't', username: 'demo', apps: [] });
+  const empty = renderConnectedAppsPage({ revokeAction: '/r', budgetAction: '/b', logoutAction: '/l', csrf: 't', username: 'demo', apps: [] });
   assert.ok(empty.includes('No app has access to your account.'));
 });
 

@@ -1,6 +1,7 @@
 import { Injectable, Inject } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
+import { BudgetsService, SPENDING_SCOPE } from '../../budgets/budgets.service';
 import { ClientsService } from '../../clients/clients.service';
 import { logger } from '../../common/logger';
 import {
@@ -41,6 +42,7 @@ export class AuthorizationCodeGrant implements GrantHandler {
     private readonly issuer: TokenIssuer,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly owners: ResourceOwnerStatus,
+    private readonly budgets: BudgetsService,
   ) {}
 
   async handle({ client, params }: GrantContext): Promise<TokenResponse> {
@@ -59,6 +61,7 @@ export class AuthorizationCodeGrant implements GrantHandler {
         return { error: new InvalidGrant('authorization code was already used'), revoked };
       }
       if (row.expiresAt.getTime() <= now.getTime()) return { error: new InvalidGrant('authorization code has expired') };
+      if (row.endsAt && row.endsAt.getTime() <= now.getTime()) return { error: new InvalidGrant('the authorization has expired (expires_at)') };
       const redirectOk = row.redirectUriExplicit ? p.redirect_uri === row.redirectUri : p.redirect_uri === undefined || p.redirect_uri === row.redirectUri;
       if (!redirectOk) return { error: new InvalidGrant('redirect_uri does not match the authorization request') };
       const stored = row.codeChallenge ? { challenge: row.codeChallenge, method: row.codeChallengeMethod as CodeChallengeMethod } : undefined;
@@ -77,9 +80,12 @@ export class AuthorizationCodeGrant implements GrantHandler {
           scopes: effectiveScopes(row.scopes, this.clients.allowedScopesOf(client)),
           redirectUri: row.redirectUri,
           accessTtlSeconds: row.accessTtlSeconds,
+          endsAt: row.endsAt,
         },
         now,
       );
+      // The budget the user approved; a code from before budgets existed gets the operator's default.
+      if (grant.scopes.includes(SPENDING_SCOPE)) await this.budgets.attach(em, grant.id, row.budget ?? this.budgets.policy.defaultLimit);
       const issued = await this.issuer.issue(em, grant, { accessScopes: grant.scopes, refresh: true, now });
       await this.codes.markConsumed(em, row.id, grant.id, now);
       logger.debug({ clientId: client.clientId, grantId: grant.id, tokenId: issued.accessTokenId }, 'code exchanged for tokens');

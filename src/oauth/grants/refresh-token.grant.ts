@@ -53,6 +53,7 @@ export class RefreshTokenGrant implements GrantHandler {
       const grant = await em.getRepository(OAuthGrant).findOneBy({ id: token.grantId });
       if (!grant || token.revokedAt || grant.revokedAt) return { error: new InvalidGrant('refresh token is revoked') };
       if (token.expiresAt.getTime() <= now.getTime()) return { error: new InvalidGrant('refresh token has expired') };
+      if (grant.endsAt && grant.endsAt.getTime() <= now.getTime()) return { error: new InvalidGrant('the authorization has expired (expires_at)') };
       if (!(await this.owners.isActive(token.userId, em))) {
         // Disabling revokes the grants; one that slipped past (a refresh racing the disable) goes now.
         const revoked = await this.grants.revokeInTransaction(em, [grant.id], 'account_disabled', now);
