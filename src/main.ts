@@ -1,12 +1,33 @@
-import 'reflect-metadata';
-import { renderBanner } from './bootstrap/banner';
-import { BannerService } from './common/banner.service';
-import { startSatgate } from './bootstrap/satgate';
+import * as fs from 'node:fs';
+import { renderBanner } from './bootstrap/banner'; // plain text, no dependencies
 import { ConfigError, loadConfig } from './config/config.loader';
 import { logger } from './common/logger';
 
+/**
+ * `--env-file PATH` (or `--env-file=PATH`), else `./.env` when it exists: read into process.env before the
+ * configuration is validated. Node's own parser (process.loadEnvFile, the format of `node --env-file`);
+ * a variable already set in the environment wins over the file, so `PORT=9000 npm start` still overrides.
+ */
+function loadEnvFile(argv: string[]): void {
+  let file: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--env-file') file = argv[++i] ?? '';
+    else if (argv[i].startsWith('--env-file=')) file = argv[i].slice('--env-file='.length);
+  }
+  if (file === undefined) {
+    if (!fs.existsSync('.env')) return;
+    file = '.env';
+  } else if (!file || !fs.existsSync(file)) {
+    process.stderr.write(`satgate: --env-file ${file || '(missing path)'}: no such file\n`);
+    process.exit(1);
+  }
+  process.loadEnvFile(file);
+  process.stderr.write(`satgate: read configuration from ${file}\n`);
+}
+
 /** `npm start`: validate config first (exit 1 naming every bad variable), then start and serve until a signal. */
 async function main(): Promise<void> {
+  loadEnvFile(process.argv.slice(2));
   let config;
   try {
     config = loadConfig(process.env);
@@ -17,6 +38,13 @@ async function main(): Promise<void> {
     }
     throw err;
   }
+  // Nest, TypeORM and the app's modules load only once the configuration is valid: a bad variable is
+  // reported in a fraction of a second instead of after loading the whole server.
+  /* eslint-disable @typescript-eslint/no-require-imports -- deferred loading, see above */
+  require('reflect-metadata');
+  const startSatgate = (require('./bootstrap/satgate') as typeof import('./bootstrap/satgate')).startSatgate;
+  const BannerService = (require('./common/banner.service') as typeof import('./common/banner.service')).BannerService;
+  /* eslint-enable @typescript-eslint/no-require-imports */
   const satgate = await startSatgate(config);
   logger.info({ url: satgate.url, demo: config.demo, embedded: satgate.runtime.embedded }, 'satgate listening');
   if (config.demo) {

@@ -13,6 +13,7 @@ import * as path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import type { RunningSatgate } from '../src/bootstrap/satgate';
 import { startTestApp } from './support/app';
+import { requireChromium } from './support/chromium';
 import { resetDatabase } from './support/database';
 import { createAccount } from './login.helpers';
 import { basic, postForm, registerClient, type RegisteredClient } from './oauth.helpers';
@@ -34,6 +35,7 @@ let app: RegisteredClient;
 const received: URL[] = [];
 
 before(async () => {
+  const executablePath = requireChromium();
   await resetDatabase();
   satgate = await startTestApp();
   target = http.createServer((req, res) => {
@@ -55,7 +57,7 @@ before(async () => {
   app = await registerClient(satgate.url, { name: 'Browser Test App', domain: callback, url: 'https://app.example.com', imageUrl: `${origin}/logo.svg` });
   await createAccount(satgate.url, 'judy', 'judy-password-1');
   browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
+    executablePath,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
   context = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 390, height: 844 }, isMobile: true, deviceScaleFactor: 2 });

@@ -193,7 +193,7 @@ describe('satgate fetch on regtest', () => {
 
     const list = captureIo();
     assert.equal(await runTokens(['list', '--store', storeDir], list.io), 0);
-    assert.match(list.stdout(), new RegExp(`^${server.url}\\tpaid\\tL402\\t9 sats\\tpaid `));
+    assert.match(list.stdout(), new RegExp(`^ORIGIN\\t.*\\n${server.url}\\tpaid\\tL402\\t9 sats\\t\\S+Z\\tpaid `));
   });
 
   it('waits for a payment an earlier run left in flight, says exactly what to do, and never pays twice', async () => {

@@ -16,3 +16,18 @@ export function identifierOfMacaroon(macaroonBase64: string): L402Identifier {
     throw err;
   }
 }
+
+/**
+ * When an L402 token stops working, for display only: the earliest `<service>_valid_until=<unix seconds>`
+ * caveat (aperture's timeout caveat), or undefined when it has none or the macaroon cannot be read.
+ */
+export function macaroonExpiry(macaroonBase64: string): Date | undefined {
+  let caveats: string[];
+  try {
+    caveats = macaroonFromBase64(macaroonBase64.trim(), { acceptV1: true }).caveats.map((c) => Buffer.from(c.id).toString('utf8'));
+  } catch {
+    return undefined;
+  }
+  const times = caveats.map((c) => /_valid_until=(\d{1,12})$/.exec(c)?.[1]).filter((t): t is string => t !== undefined);
+  return times.length ? new Date(Math.min(...times.map(Number)) * 1000) : undefined;
+}

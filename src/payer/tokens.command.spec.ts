@@ -7,6 +7,8 @@ import { runTokens } from './tokens.command';
 import { FileTokenStore } from './file-token.store';
 import { captureIo } from './l402.spec-support';
 import type { TokenRecord } from './token.store';
+import { addFirstPartyCaveat, newMacaroon } from '../core/l402/macaroon';
+import { macaroonToBase64 } from '../core/l402/macaroon.codec';
 
 const root = mkdtempSync(join(tmpdir(), 'satgate-tokens-'));
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -52,13 +54,35 @@ describe('satgate tokens', () => {
     assert.equal(await runTokens(['list', '--store', dir], c.io), 0);
     assert.equal(
       c.stdout(),
-      `http://localhost:8080\tpaid\tL402\t21 sats\tpaid 2026-01-01T00:00:02.000Z\n` +
-        `https://api.example:443\tpending\tLSAT\t21 sats\tpending since 2026-01-01T00:00:00.000Z (payment ${'cd'.repeat(32)})\n`,
+      'ORIGIN\tSTATE\tSCHEME\tPRICE\tEXPIRES\tWHEN\n' +
+        `http://localhost:8080\tpaid\tL402\t21 sats\tnever\tpaid 2026-01-01T00:00:02.000Z\n` +
+        `https://api.example:443\tpending\tLSAT\t21 sats\tnever\tpending since 2026-01-01T00:00:00.000Z (payment ${'cd'.repeat(32)})\n`,
     );
     const j = captureIo();
     assert.equal(await runTokens(['list', '--json', '--store', dir], j.io), 0);
     assert.equal(JSON.parse(j.stdout()).length, 2);
     assert.ok(!j.stdout().includes(MAC) && !j.stdout().includes(PRE));
+  });
+
+  it('shows the earliest _valid_until caveat as the expiry, marking one in the past', async () => {
+    const dir = join(root, 'expiry');
+    const store = new FileTokenStore(dir);
+    const withCaveats = (...caveats: string[]) => {
+      let mac = newMacaroon({ rootKey: Buffer.alloc(32, 1), identifier: Buffer.alloc(66), location: 'lsat' });
+      for (const c of caveats) mac = addFirstPartyCaveat(mac, c);
+      return macaroonToBase64(mac);
+    };
+    await store.put({ ...paid, macaroon: withCaveats('services=demo:0', 'demo_valid_until=4102444800', 'other_valid_until=4102444000') });
+    await store.put({ ...paid, origin: 'http://old.example:80', macaroon: withCaveats('demo_valid_until=1700000000') });
+    const c = captureIo();
+    assert.equal(await runTokens(['list', '--store', dir], c.io), 0);
+    const rows = c.stdout().trim().split('\n').map((l) => l.split('\t'));
+    assert.deepEqual(rows[0], ['ORIGIN', 'STATE', 'SCHEME', 'PRICE', 'EXPIRES', 'WHEN']);
+    const byOrigin = Object.fromEntries(rows.slice(1).map((r) => [r[0], r[4]]));
+    assert.deepEqual(byOrigin, {
+      'http://localhost:8080': new Date(4102444000 * 1000).toISOString(),
+      'http://old.example:80': `${new Date(1700000000 * 1000).toISOString()} (expired)`,
+    });
   });
 
   it('reads the store location from SATGATE_STORE', async () => {
@@ -68,7 +92,7 @@ describe('satgate tokens', () => {
     try {
       const c = captureIo();
       assert.equal(await runTokens(['list'], c.io), 0);
-      assert.equal(c.stdout().split('\n').filter(Boolean).length, 2);
+      assert.equal(c.stdout().split('\n').filter(Boolean).length, 3, 'header + 2 tokens');
     } finally {
       if (old === undefined) delete process.env.SATGATE_STORE;
       else process.env.SATGATE_STORE = old;
@@ -104,8 +128,8 @@ describe('satgate tokens', () => {
     writeFileSync(join(dir, 'http_broken.example_80.json'), '{"origin": "http://broken.exa');
     const c = captureIo();
     assert.equal(await runTokens(['list', '--store', dir], c.io), 0);
-    assert.equal(c.stdout().split('\n').filter(Boolean).length, 2);
-    assert.match(c.stdout(), /^http:\/\/localhost:8080\tpaid/);
+    assert.equal(c.stdout().split('\n').filter(Boolean).length, 3, 'header + 2 tokens');
+    assert.match(c.stdout(), /^ORIGIN\t.*\nhttp:\/\/localhost:8080\tpaid/);
     assert.equal(
       c.stderr(),
       `warning: skipped ${join(dir, 'http_broken.example_80.json')}: not valid JSON; ` +

@@ -6,6 +6,7 @@
 import { parseArgs } from 'node:util';
 import { EXIT, UsageError, defaultIo, storeDir, type CommandIo } from './cli.support';
 import { FileTokenStore } from './file-token.store';
+import { macaroonExpiry } from './macaroon.identifier';
 import { UnsafeStoreDirError } from './store-dir.guard';
 import { normaliseOriginArg, type TokenRecord } from './token.store';
 
@@ -59,6 +60,7 @@ export async function runTokens(argv: string[], io: CommandIo = defaultIo()): Pr
       } else if (records.length === 0) {
         io.stderr.write(`no ${unreadable.length ? 'readable ' : ''}tokens in ${store.dir}\n`);
       } else {
+        io.stdout.write(LIST_HEADER + '\n');
         for (const r of records) io.stdout.write(summary(r) + '\n');
       }
       return EXIT.ok;
@@ -90,10 +92,18 @@ function notFound(io: CommandIo, origin: string): number {
   return EXIT.error;
 }
 
-/** One line per token: origin, state, scheme, price, when. */
-function summary(r: TokenRecord): string {
+/** Tab-separated like the rows below it (`| column -t -s $'\t'` aligns them; --json is for scripts). */
+const LIST_HEADER = 'ORIGIN\tSTATE\tSCHEME\tPRICE\tEXPIRES\tWHEN';
+
+/**
+ * One line per token: origin, state, scheme, price, expiry, when. The expiry is the macaroon's own
+ * `_valid_until` caveat ("never" without one); a token past it is marked, since the next fetch pays again.
+ */
+function summary(r: TokenRecord, now = new Date()): string {
   const when = r.state === 'paid' ? `paid ${r.paidAt ?? '?'}` : `pending since ${r.createdAt} (payment ${r.paymentHash})`;
-  return `${r.origin}\t${r.state}\t${r.scheme}\t${r.amountSats} sats\t${when}`;
+  const expiry = macaroonExpiry(r.macaroon);
+  const expires = expiry ? `${expiry.toISOString()}${expiry <= now ? ' (expired)' : ''}` : 'never';
+  return `${r.origin}\t${r.state}\t${r.scheme}\t${r.amountSats} sats\t${expires}\t${when}`;
 }
 
 /** The record without its secrets; the payment hash stays (it is public and needed to look a payment up). */

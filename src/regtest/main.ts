@@ -1,5 +1,15 @@
 import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
 import { startRegtestNetwork, type RegtestNodeInfo } from './network';
+
+export const REGTEST_USAGE = `usage: npm run regtest [-- --data-dir DIR]     (or: satgate regtest start [--data-dir DIR])
+
+Runs the built-in regtest Lightning network (two LND-compatible nodes, merchant and payer, joined by a
+funded channel) in the foreground and prints the LND_* settings that point satgate or any LND client at it.
+State (keys, invoices, balances) lives in DIR/regtest and survives restarts. Ctrl-C stops it.
+  --data-dir DIR   satgate's data directory (default $DATA_DIR, else ./.satgate)
+  -h, --help       this text
+`;
 
 /**
  * `npm run regtest`: runs the regtest Lightning network in the foreground for dev mode and prints the
@@ -7,8 +17,19 @@ import { startRegtestNetwork, type RegtestNodeInfo } from './network';
  * ports again when free, so those settings survive a restart. Stops cleanly, with all state on disk, on
  * SIGINT/SIGTERM.
  */
-export async function main(): Promise<void> {
-  const dataDir = resolve(process.env.DATA_DIR || './.satgate');
+export async function main(argv: string[] = process.argv.slice(2)): Promise<void> {
+  let values;
+  try {
+    ({ values } = parseArgs({ args: argv, options: { 'data-dir': { type: 'string' }, help: { type: 'boolean', short: 'h' } } }));
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n${REGTEST_USAGE}`);
+    process.exit(2);
+  }
+  if (values.help) {
+    process.stdout.write(REGTEST_USAGE);
+    return;
+  }
+  const dataDir = resolve(values['data-dir'] ?? (process.env.DATA_DIR || './.satgate'));
   const network = await startRegtestNetwork({ dataDir });
   // Handlers first: whoever reads the settings below may stop us at once.
   let stopping = false;

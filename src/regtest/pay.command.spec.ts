@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -67,7 +67,19 @@ describe('satgate regtest pay', () => {
     try {
       const c = capture();
       assert.equal(await runRegtestPay(['lnbcrt1x', '--data-dir', empty], c.io), 4);
-      assert.match(c.stderr(), /is the regtest network running\?/);
+      assert.equal(
+        c.stderr(),
+        `no regtest network is running on --data-dir ${empty}.\n` +
+          'If satgate runs with another DATA_DIR, pass it: satgate regtest pay <invoice> --data-dir <that DATA_DIR>\n',
+      );
+      const defaulted = capture({ DATA_DIR: empty });
+      assert.equal(await runRegtestPay(['lnbcrt1x'], defaulted.io), 4);
+      assert.match(defaulted.stderr(), /^no regtest network is running on .* \(the default: \$DATA_DIR, else \.\/\.satgate\)\.\n/);
+      assert.match(defaulted.stderr(), /pass it: satgate regtest pay <invoice> --data-dir <that DATA_DIR>/);
+      mkdirSync(join(empty, 'regtest', 'payer'), { recursive: true }); // a network that ran here once
+      const stopped = capture();
+      assert.equal(await runRegtestPay(['lnbcrt1x', '--data-dir', empty], stopped.io), 4);
+      assert.match(stopped.stderr(), /\nIts network is stopped: start satgate \(npm start\) or the network alone \(npm run regtest\) with that DATA_DIR\.\n/);
     } finally {
       rmSync(empty, { recursive: true, force: true });
     }

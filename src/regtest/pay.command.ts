@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { LightningError, LightningPaymentError, LightningUnavailableError } from '../lightning/lightning.errors';
@@ -13,8 +14,12 @@ export interface CommandIo {
 
 const USAGE = `usage: satgate regtest pay <invoice> [--data-dir DIR] [--max-fee SATS] [--timeout SECONDS]
 
-Pays a BOLT11 invoice from the payer node of the running regtest network (npm run regtest) and prints the
-preimage (hex). DIR defaults to $DATA_DIR or ./.satgate.
+Pays a BOLT11 invoice from the payer node of the running regtest network (the one npm start runs in
+embedded mode, or npm run regtest) and prints the preimage (hex).
+  --data-dir DIR       satgate's DATA_DIR whose network pays (default $DATA_DIR, else ./.satgate)
+  --max-fee SATS       routing fee limit (default 10)
+  --timeout SECONDS    give up after this long (default 30)
+exit codes: 0 paid (preimage on stdout); 2 usage; 4 payment failed or no network running on DIR
 `;
 
 /**
@@ -57,9 +62,14 @@ export async function runRegtestPay(argv: string[], io: CommandIo = process): Pr
   const [request] = parsed.positionals;
   const dataDir = resolve(parsed.values['data-dir'] ?? io.env.DATA_DIR ?? './.satgate');
 
+  const payerDir = join(dataDir, 'regtest', 'payer');
+  if (!existsSync(join(payerDir, 'socket'))) {
+    io.stderr.write(noNetwork(dataDir, parsed.values['data-dir'] !== undefined));
+    return 4;
+  }
   let lightning: LightningService | undefined;
   try {
-    const creds = readNodeDir(join(dataDir, 'regtest', 'payer'));
+    const creds = readNodeDir(payerDir);
     lightning = new LightningService(creds);
     const paid = await lightning.pay({ request, maxFeeSats: maxFee, timeoutSeconds: timeout });
     io.stdout.write(`${paid.preimage}\n`);
@@ -71,6 +81,21 @@ export async function runRegtestPay(argv: string[], io: CommandIo = process): Pr
   } finally {
     lightning?.close();
   }
+}
+
+/**
+ * No socket file: the network is stopped, or (the usual case) it runs under another DATA_DIR than this
+ * shell's, e.g. satgate was started with DATA_DIR=/srv/satgate. Say which directory was looked at and how to
+ * point at the other one before suggesting to start a network.
+ */
+function noNetwork(dataDir: string, explicit: boolean): string {
+  const where = explicit ? `--data-dir ${dataDir}` : `${dataDir} (the default: $DATA_DIR, else ./.satgate)`;
+  const known = existsSync(join(dataDir, 'regtest', 'payer'));
+  return (
+    `no regtest network is running on ${where}.\n` +
+    (known ? `Its network is stopped: start satgate (npm start) or the network alone (npm run regtest) with that DATA_DIR.\n` : '') +
+    `If satgate runs with another DATA_DIR, pass it: satgate regtest pay <invoice> --data-dir <that DATA_DIR>\n`
+  );
 }
 
 function describe(err: unknown): string {
