@@ -6,7 +6,8 @@
  *  - no console.log in server code (the structured logger is the only log; the CLI writes via process.stdout);
  *  - no focused or skipped tests left behind (`test.only`, `{ only: true }`);
  *  - the repository explains itself: no comment or document points at a design file outside the repository
- *    or names a ticket number, and every `docs/<name>.md` it cites exists.
+ *    or names a ticket number, and every `docs/<name>.md` it cites exists;
+ *  - module boundaries (docs/architecture.md, "Modules"): see BOUNDARIES below.
  */
 'use strict';
 const fs = require('node:fs');
@@ -40,6 +41,18 @@ const OUTSIDE = /\b(STYLE|DESIGN|PROTOCOL)\.md\b|\.\.\/shared\//;
 const TICKET = /\bissues? #?\d|(?<![&\w])#\d+(?![\w])/i;
 const DOC_REF = /\bdocs\/([\w.-]+\.md)/g;
 
+/**
+ * Which src/ folders may not import which (by relative import, type imports included). dpdm already refuses
+ * file-level cycles; these keep the folder-level direction that makes the modules readable on their own.
+ */
+const BOUNDARIES = [
+  { from: /^src\/(?!bootstrap\/|main\.ts$|cli\/)/, to: /^src\/bootstrap\//, why: 'features do not depend on the start-up code' },
+  { from: /^src\/oauth\//, to: /^src\/login\//, why: 'login/ builds on oauth/ (through its port), never the other way' },
+  { from: /^src\/core\/(?!.*\.spec(-support)?\.ts$)/, to: /^src\/(?!core\/)/, why: 'the protocol core depends on nothing else in src/' },
+  { from: /^src\/payer\/(?!.*\.spec(-support)?\.ts$)/, to: /^src\/(?!payer\/|core\/|lightning\/chain\.networks)/, why: 'the paying client stays free of the server' },
+];
+const IMPORT = /(?:\bfrom\s+|\bimport\s+|\brequire\(|\bimport\()\s*['"](\.{1,2}\/[^'"]+)['"]/g;
+
 const problems = [];
 for (const file of [...code, ...prose]) {
   const rel = path.relative(root, file);
@@ -51,6 +64,14 @@ for (const file of [...code, ...prose]) {
     if (isCode && rel.startsWith('src/') && /synchronize:\s*true/.test(line)) problems.push(`${at}: synchronize: true (use migrations)`);
     if (isCode && rel.startsWith('src/') && !rel.includes('.spec.') && !rel.includes('.bench.') && /\bconsole\.log\(/.test(line)) problems.push(`${at}: console.log in server code (use the logger or process.stdout in CLI code)`);
     if (isCode && /\b(test|it|describe)\.only\(|\{\s*only:\s*true/.test(line)) problems.push(`${at}: focused test`);
+    if (isCode && rel.startsWith('src/')) {
+      for (const m of line.matchAll(IMPORT)) {
+        const target = path.relative(root, path.resolve(path.dirname(file), m[1]));
+        for (const b of BOUNDARIES) {
+          if (b.from.test(rel) && b.to.test(target)) problems.push(`${at}: imports ${m[1]}: ${b.why}`);
+        }
+      }
+    }
     if (OUTSIDE.test(line)) problems.push(`${at}: points at a file outside the repository (cite docs/ or an RFC)`);
     if (TICKET.test(line)) problems.push(`${at}: names a ticket number (say why instead)`);
     for (const m of line.matchAll(DOC_REF)) {

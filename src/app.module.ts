@@ -2,12 +2,11 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { AccessModule } from './access/access.module';
 import { AdminModule } from './admin/admin.module';
 import { BudgetsModule } from './budgets/budgets.module';
-import type { SatgateRuntime } from './bootstrap/runtime';
 import { ConfigModule } from './config/config.module';
+import type { SatgateRuntime } from './config/runtime';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { MetricsModule } from './metrics/metrics.module';
-import { RuntimeModule } from './bootstrap/runtime.module';
 import { GatewayModule } from './gateway/gateway.module';
 import { L402Module } from './l402/l402.module';
 import { LightningModule } from './lightning/lightning.module';
@@ -21,8 +20,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        ConfigModule.forRoot(runtime.config),
-        RuntimeModule.forRoot(runtime),
+        ConfigModule.forRuntime(runtime),
         DatabaseModule.forRoot(runtime.databaseUrl, runtime.embedded, runtime.config.databasePoolSize),
         MetricsModule,
         LightningModule,

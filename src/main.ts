@@ -43,7 +43,7 @@ async function main(): Promise<void> {
   /* eslint-disable @typescript-eslint/no-require-imports -- deferred loading, see above */
   require('reflect-metadata');
   const startSatgate = (require('./bootstrap/satgate') as typeof import('./bootstrap/satgate')).startSatgate;
-  const BannerService = (require('./bootstrap/banner.sections') as typeof import('./bootstrap/banner.sections')).BannerService;
+  const BannerService = (require('./common/banner.service') as typeof import('./common/banner.service')).BannerService;
   /* eslint-enable @typescript-eslint/no-require-imports */
   const satgate = await startSatgate(config);
   logger.info({ url: satgate.url, demo: config.demo, embedded: satgate.runtime.embedded }, 'satgate listening');

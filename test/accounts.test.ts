@@ -1,7 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { RunningSatgate } from '../src/bootstrap/satgate';
-import { BannerService } from '../src/bootstrap/banner.sections';
+import { BannerService } from '../src/common/banner.service';
 import { demoPassword } from '../src/accounts/demo-account.seeder';
 import { adminHeaders, startTestApp, TEST_ADMIN_TOKEN } from './support/app';
 import { query, resetDatabase } from './support/database';

@@ -12,15 +12,16 @@ import type { RunningSatgate } from '../src/bootstrap/satgate';
 import { BudgetsService } from '../src/budgets/budgets.service';
 import { ReservationReconciler } from '../src/budgets/reservation.reconciler';
 import { BudgetExceeded } from '../src/core/budget';
-import { OAuthClock } from '../src/oauth/oauth.clock';
+import { CLOCK } from '../src/common/clock.module';
+import type { Clock } from '../src/core/clock';
 import { startL402Fixture, type L402Fixture } from './l402.fixture';
 import { query, resetDatabase } from './support/database';
 
 let fx: L402Fixture;
 let satgate: RunningSatgate;
 let budgets: BudgetsService;
-let clock: OAuthClock;
-const realNow = OAuthClock.prototype.now;
+let clock: Clock;
+const realNow = (): Date => new Date();
 
 before(async () => {
   await resetDatabase();
@@ -33,7 +34,7 @@ before(async () => {
     BUDGET_RECONCILE_AFTER_SECONDS: '30',
   });
   budgets = satgate.app.get(BudgetsService);
-  clock = satgate.app.get(OAuthClock);
+  clock = satgate.app.get<Clock>(CLOCK);
 });
 after(async () => {
   await fx?.stop();

@@ -1,6 +1,6 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BannerService } from '../src/bootstrap/banner.sections';
+import { BannerService } from '../src/common/banner.service';
 import type { RunningSatgate } from '../src/bootstrap/satgate';
 import { mustCreateRoute, updateRoute } from './gateway.fixtures';
 import { adminHeaders, startTestApp } from './support/app';

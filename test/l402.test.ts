@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import { L402_AUTHORITY, L402Rejected, type L402Authority } from '../src/access/access.ports';
 import type { RunningSatgate } from '../src/bootstrap/satgate';
-import { BannerService } from '../src/bootstrap/banner.sections';
+import { BannerService } from '../src/common/banner.service';
 import {
   addFirstPartyCaveat,
   decodeIdentifier,
@@ -24,7 +24,7 @@ import {
 } from '../src/core/l402';
 import { databaseQueryCount } from '../src/database/query-counter';
 import { ChallengePurger } from '../src/l402/challenge.purger';
-import { L402_CLOCK, L402_DEFAULTS } from '../src/l402/l402.constants';
+import { L402_DEFAULTS } from '../src/l402/l402.constants';
 import { L402PricingRegistry } from '../src/l402/pricing.registry';
 import { adminHeaders } from './support/app';
 import { query, resetDatabase } from './support/database';
@@ -39,6 +39,7 @@ import {
   startL402Fixture,
   type L402Fixture,
 } from './l402.fixture';
+import { CLOCK } from '../src/common/clock.module';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { parsePaymentRequest } = require('invoices') as {
@@ -201,7 +202,7 @@ describe('challenge, payment and use', () => {
 
 describe('refusals answer a fresh 402 with the reason', () => {
   it('expired (fake clock past valid_until) -> 402 expired', async () => {
-    const clock = app.app.get<Clock>(L402_CLOCK);
+    const clock = app.app.get<Clock>(CLOCK);
     const real = clock.now;
     clock.now = () => new Date(Date.now() + 3601_000);
     try {

@@ -4,8 +4,8 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { decodeJwt } from 'jose';
-import type { BannerSection } from '../src/bootstrap/banner';
-import { BannerService } from '../src/bootstrap/banner.sections';
+import type { BannerSection } from '../src/common/banner.service';
+import { BannerService } from '../src/common/banner.service';
 import type { RunningSatgate } from '../src/bootstrap/satgate';
 import { startTestApp } from './support/app';
 import { query, resetDatabase } from './support/database';

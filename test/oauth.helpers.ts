@@ -3,7 +3,8 @@
  * HTTP legs of the authorization-code flow. Each helper returns what a real client would see.
  */
 import assert from 'node:assert/strict';
-import { OAuthClock } from '../src/oauth/oauth.clock';
+import { CLOCK } from '../src/common/clock.module';
+import type { Clock } from '../src/core/clock';
 import type { RunningSatgate } from '../src/bootstrap/satgate';
 import { signUserJwt } from '../src/users/user-jwt.signer';
 import { adminHeaders, TEST_JWT_SECRET } from './support/app';
@@ -114,9 +115,9 @@ export function getWithBearer(url: string, path: string, token: string): Promise
   return fetch(`${url}${path}`, { headers: { authorization: `Bearer ${token}` } });
 }
 
-/** Moves the app's OAuth clock `seconds` ahead of the wall clock (no sleeping); returns a restore function. */
+/** Moves the app's clock `seconds` ahead of the wall clock (no sleeping); returns a restore function. */
 export function advanceClock(app: RunningSatgate, seconds: number): () => void {
-  const clock = app.app.get(OAuthClock);
+  const clock = app.app.get<Clock>(CLOCK);
   clock.now = () => new Date(Date.now() + seconds * 1000);
   return () => {
     clock.now = () => new Date();

@@ -6,7 +6,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { BannerService } from '../src/bootstrap/banner.sections';
+import { BannerService } from '../src/common/banner.service';
 import type { RunningSatgate } from '../src/bootstrap/satgate';
 import { adminHeaders, startTestApp, tempDir, TEST_ADMIN_TOKEN, TEST_JWT_SECRET } from './support/app';
 import { resetDatabase } from './support/database';

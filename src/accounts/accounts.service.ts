@@ -1,14 +1,15 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Inject } from '@nestjs/common';
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { logger } from '../common/logger';
-import { OAuthClock } from '../oauth/oauth.clock';
 import { LocalAccount } from './account.entity';
 import { AccountCreateDto, AccountPasswordResetDto, AccountView, toAccountView } from './account.dto';
 import { isUuid, localUserId, normalizeUsername, PASSWORD_MAX_LENGTH } from './account.identity';
 import { AccountNotFound, SignInRefused, UsernameTaken } from './accounts.errors';
 import { AccountsRepository } from './accounts.repository';
 import { PasswordHasher } from './password.hasher';
+import { CLOCK } from '../common/clock.module';
+import type { Clock } from '../core/clock';
 
 /**
  * Something that happened to an account which other modules must act on: the login module ends the
@@ -41,7 +42,7 @@ export class AccountsService {
   constructor(
     private readonly accounts: AccountsRepository,
     private readonly hasher: PasswordHasher,
-    private readonly clock: OAuthClock,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   /** Registers a handler for account events (login module: sessions and grants). */

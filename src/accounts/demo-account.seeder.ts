@@ -1,6 +1,6 @@
 import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { createHmac } from 'node:crypto';
-import { BannerService } from '../bootstrap/banner.sections';
+import { BannerService } from '../common/banner.service';
 import { logger } from '../common/logger';
 import { APP_CONFIG } from '../config/config.module';
 import type { RuntimeConfig } from '../config/config.types';

@@ -13,7 +13,7 @@ import { requestId } from '../common/request-id';
 import { createValidationPipe } from '../common/validation';
 import { MetricsLabelled, MetricsService } from '../metrics/metrics.service';
 import type { TrustProxySetting } from '../config/config.types';
-import type { SatgateRuntime } from './runtime';
+import type { SatgateRuntime } from '../config/runtime';
 
 /**
  * Builds the Nest application on Fastify (about 10x Express's throughput here) without listening: request

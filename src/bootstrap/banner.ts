@@ -1,7 +1,6 @@
-import type { SatgateRuntime } from './runtime';
+import type { BannerSection } from '../common/banner.service';
+import type { SatgateRuntime } from '../config/runtime';
 
-/** Lines later features add to the banner (demo credentials, curl examples). */
-export type BannerSection = { title: string; lines: string[] };
 
 /**
  * The demo-mode banner on stdout: the one place secrets are shown (the structured log never carries them).

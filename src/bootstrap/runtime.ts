@@ -1,5 +1,6 @@
 import * as path from 'node:path';
-import type { AppConfig, LndCredentials, RuntimeConfig } from '../config/config.types';
+import type { AppConfig } from '../config/config.types';
+import type { SatgateRuntime } from '../config/runtime';
 import { startEmbeddedPostgres } from '../database/embedded-postgres';
 import { waitForDatabase } from '../database/database.wait';
 import { startDemoOrigin } from '../demo/demo-origin';
@@ -8,23 +9,6 @@ import { prepareDataDir, usesDataDir } from './data-dir';
 import { lockDataDir } from './data-dir-lock';
 import { resolveSecrets } from './secrets';
 import { startEmbeddedLightning } from './embedded-lightning';
-
-/**
- * What satgate needs besides its own HTTP server, started before Nest: the database URL (embedded Postgres
- * when DATABASE_URL is unset), LND credentials (the regtest network when LND_* are unset in embedded mode),
- * and the demo origin in demo mode. Each auxiliary listener takes an ephemeral port.
- */
-export interface SatgateRuntime {
-  config: RuntimeConfig;
-  databaseUrl: string;
-  embedded: boolean;
-  lnd?: LndCredentials;
-  /** Where the regtest network keeps its nodes, when satgate started it (for the banner). */
-  regtestDir?: string;
-  demoOriginUrl?: string;
-  /** Stops everything started here, in reverse order. */
-  stop(): Promise<void>;
-}
 
 export async function startRuntime(appConfig: AppConfig): Promise<SatgateRuntime> {
   const stops: Array<() => Promise<void> | void> = [];

@@ -4,7 +4,8 @@ import { configureLogger } from '../common/logger';
 import { createApp } from './app.factory';
 import { prepareDataDir, usesDataDir } from './data-dir';
 import { HttpDrain } from './http.drain';
-import { SatgateRuntime, startRuntime } from './runtime';
+import type { SatgateRuntime } from '../config/runtime';
+import { startRuntime } from './runtime';
 
 /** A listening satgate: its URL, the Nest app and its runtime. `close` stops everything it started. */
 export interface RunningSatgate {

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { LIGHTNING } from '../lightning/lightning.module';
 import type { LightningService } from '../lightning/lightning.service';
-import { OAuthClockModule } from '../oauth/oauth.clock';
+import { ClockModule } from '../common/clock.module';
 import { BudgetsRepository } from './budgets.repository';
 import { BudgetsService } from './budgets.service';
 import { PAYMENT_LOOKUP, type PaymentLookup } from './payment-lookup.port';
@@ -24,7 +24,7 @@ export function lndPaymentLookup(lightning: LightningService): PaymentLookup {
  * pays from, as in an LNDhub deployment that shares its node.
  */
 @Module({
-  imports: [OAuthClockModule],
+  imports: [ClockModule],
   providers: [
     BudgetsRepository,
     BudgetsService,

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { BudgetLimit, BudgetRenewal } from '../core/budget';
-import { rowsOf } from '../oauth/sql.rows';
+import { rowsOf } from '../database/sql.rows';
 
 /** A reservation as stored. */
 export interface ReservationRecord {

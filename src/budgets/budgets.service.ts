@@ -15,7 +15,8 @@ import {
   periodAt,
   type Spend,
 } from '../core/budget';
-import { OAuthClock } from '../oauth/oauth.clock';
+import { CLOCK } from '../common/clock.module';
+import type { Clock } from '../core/clock';
 import { BudgetsRepository, type ReservationRecord } from './budgets.repository';
 
 /** The scope whose grants carry a budget. */
@@ -63,7 +64,7 @@ export class BudgetsService {
     @InjectDataSource() private readonly db: DataSource,
     private readonly repo: BudgetsRepository,
     @Inject(APP_CONFIG) private readonly config: RuntimeConfig,
-    private readonly clock: OAuthClock,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   /** The operator's rules, for the authorization endpoint. */

@@ -3,7 +3,8 @@ import { logger } from '../common/logger';
 import { PeriodicJob } from '../common/periodic-job';
 import { APP_CONFIG } from '../config/config.module';
 import type { RuntimeConfig } from '../config/config.types';
-import { OAuthClock } from '../oauth/oauth.clock';
+import { CLOCK } from '../common/clock.module';
+import type { Clock } from '../core/clock';
 import { BudgetsRepository } from './budgets.repository';
 import { BudgetsService } from './budgets.service';
 import { PAYMENT_LOOKUP, type PaymentLookup } from './payment-lookup.port';
@@ -39,7 +40,7 @@ export class ReservationReconciler implements OnApplicationBootstrap, OnModuleDe
     private readonly budgets: BudgetsService,
     @Inject(PAYMENT_LOOKUP) private readonly lookup: PaymentLookup | null,
     @Inject(APP_CONFIG) private readonly config: RuntimeConfig,
-    private readonly clock: OAuthClock,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {
     const everyMs = Math.min(60_000, Math.max(1000, (config.budget.reconcileAfterSeconds * 1000) / 2));
     this.job = new PeriodicJob('budget-reconcile', everyMs, () => this.reconcileLogged());

@@ -1,5 +1,6 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import type { RuntimeConfig } from './config.types';
+import { SATGATE_RUNTIME, type SatgateRuntime } from './runtime';
 
 /** Injection token of the validated RuntimeConfig. */
 export const APP_CONFIG = Symbol('APP_CONFIG');
@@ -10,5 +11,17 @@ export const APP_CONFIG = Symbol('APP_CONFIG');
 export class ConfigModule {
   static forRoot(config: RuntimeConfig): DynamicModule {
     return { module: ConfigModule, providers: [{ provide: APP_CONFIG, useValue: config }], exports: [APP_CONFIG] };
+  }
+
+  /** The running service: the configuration plus what the start-up resolved (SATGATE_RUNTIME). */
+  static forRuntime(runtime: SatgateRuntime): DynamicModule {
+    return {
+      module: ConfigModule,
+      providers: [
+        { provide: APP_CONFIG, useValue: runtime.config },
+        { provide: SATGATE_RUNTIME, useValue: runtime },
+      ],
+      exports: [APP_CONFIG, SATGATE_RUNTIME],
+    };
   }
 }

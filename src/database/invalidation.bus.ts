@@ -1,8 +1,8 @@
 import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
-import { SATGATE_RUNTIME } from '../bootstrap/runtime.module';
-import type { SatgateRuntime } from '../bootstrap/runtime';
+import { SATGATE_RUNTIME } from '../config/runtime';
+import type { SatgateRuntime } from '../config/runtime';
 import { logger } from '../common/logger';
 
 const PG_CHANNEL = 'satgate_invalidation';

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { BannerService } from '../bootstrap/banner.sections';
-import { SATGATE_RUNTIME } from '../bootstrap/runtime.module';
-import type { SatgateRuntime } from '../bootstrap/runtime';
+import { BannerService } from '../common/banner.service';
+import { SATGATE_RUNTIME } from '../config/runtime';
+import type { SatgateRuntime } from '../config/runtime';
 import { APP_CONFIG } from '../config/config.module';
 import type { RuntimeConfig } from '../config/config.types';
 import { logger } from '../common/logger';

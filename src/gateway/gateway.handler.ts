@@ -7,7 +7,8 @@ import type { Principal } from '../access/principal';
 import { APP_CONFIG } from '../config/config.module';
 import type { RuntimeConfig } from '../config/config.types';
 import { InvalidInput } from '../common/validation';
-import { systemClock } from '../core/oauth/clock';
+import type { Clock } from '../core/clock';
+import { CLOCK } from '../common/clock.module';
 import { ForwardedFor, requestHeadersForOrigin, responseHeadersForClient, upgradeHeadersForOrigin } from './forward-headers';
 import { IdentityHeaders } from './identity-headers';
 import { OriginProxy } from './origin-proxy';
@@ -50,8 +51,9 @@ export class GatewayHandler implements BeforeApplicationShutdown {
     private readonly table: RouteTableService,
     private readonly evaluator: PolicyEvaluator,
     @Inject(APP_CONFIG) config: RuntimeConfig,
+    @Inject(CLOCK) clock: Clock,
   ) {
-    this.identity = new IdentityHeaders(config.originJwtSecret, systemClock);
+    this.identity = new IdentityHeaders(config.originJwtSecret, clock);
   }
 
   /** preHandler: route lookup (404 for none or a disabled route), then the policy (throws AccessDenied). */

@@ -11,6 +11,8 @@ import { GatewayRoutesService } from './gateway-routes.service';
 import { GatewayHandler } from './gateway.handler';
 import { gatewayPlugin } from './gateway.plugin';
 import { RouteTableService } from './route-table.service';
+import { BannerModule } from '../common/banner.service';
+import { ClockModule } from '../common/clock.module';
 
 /**
  * The gateway: admin-managed routes to origins, each guarded by the same policy vocabulary and
@@ -20,7 +22,7 @@ import { RouteTableService } from './route-table.service';
  * Fastify has not booted (that happens in listen()), so the plugin loads with the app's hooks in place.
  */
 @Module({
-  imports: [TypeOrmModule.forFeature([GatewayRouteEntity])],
+  imports: [TypeOrmModule.forFeature([GatewayRouteEntity]), BannerModule, ClockModule],
   controllers: [GatewayRoutesController],
   providers: [GatewayRoutesRepository, RouteTableService, GatewayRoutesService, GatewayHandler, DemoRoutesSeeder],
   exports: [RouteTableService, GatewayRoutesService],

@@ -1,5 +1,5 @@
 import type { Principal } from '../access/principal';
-import type { Clock } from '../core/oauth/clock';
+import type { Clock } from '../core/clock';
 import { IDENTITY_JWT_LIFETIME_SECONDS, signIdentityJwt } from '../core/oauth/user-jwt';
 
 /** Headers telling an origin which L402 paid for the request (aperture-style deployments read these). */

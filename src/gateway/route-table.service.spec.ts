@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, mock, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Reflector, type ModulesContainer } from '@nestjs/core';
-import type { SatgateRuntime } from '../bootstrap/runtime';
+import type { SatgateRuntime } from '../config/runtime';
 import type { InvalidationBus } from '../database/invalidation.bus';
 import type { GatewayRouteEntity } from './gateway-route.entity';
 import type { GatewayRoutesRepository } from './gateway-routes.repository';

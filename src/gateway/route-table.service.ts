@@ -1,8 +1,8 @@
 import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
 import { ModulesContainer, Reflector } from '@nestjs/core';
 import { PATH_METADATA } from '@nestjs/common/constants';
-import { SATGATE_RUNTIME } from '../bootstrap/runtime.module';
-import type { SatgateRuntime } from '../bootstrap/runtime';
+import { SATGATE_RUNTIME } from '../config/runtime';
+import type { SatgateRuntime } from '../config/runtime';
 import { declaredRoutes } from '../access/route-walk';
 import { logger } from '../common/logger';
 import { DEFAULT_SERVICE } from '../l402/l402.constants';

@@ -20,10 +20,11 @@ import { ChallengeRateLimiter } from './challenge.rate-limit';
 import { L402Invoice } from './invoice.entity';
 import { InvoiceReconciler } from './invoice.reconciler';
 import { InvoiceRepository } from './invoice.repository';
-import { DEFAULT_SERVICE, L402_CLOCK, L402_DEFAULTS } from './l402.constants';
+import { DEFAULT_SERVICE, L402_DEFAULTS } from './l402.constants';
 import { L402PricingRegistry, PricingError } from './pricing.registry';
 import { L402RootKey } from './root-key.entity';
 import { RootKeyRepository } from './root-key.repository';
+import { CLOCK } from '../common/clock.module';
 
 /** The 402 body of docs/protocol.md ("The 402 body"), field names as on the wire. */
 export interface ChallengeBody {
@@ -63,7 +64,7 @@ interface ChallengeTerms {
 export class ChallengeIssuer {
   constructor(
     @Inject(LIGHTNING) private readonly lightning: LightningService | null,
-    @Inject(L402_CLOCK) private readonly clock: Clock,
+    @Inject(CLOCK) private readonly clock: Clock,
     private readonly pricing: L402PricingRegistry,
     private readonly rootKeys: RootKeyRepository,
     private readonly invoices: InvoiceRepository,

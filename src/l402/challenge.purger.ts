@@ -5,9 +5,10 @@ import { PeriodicJob } from '../common/periodic-job';
 import type { Clock } from '../core/l402';
 import { InvoiceLedger } from './invoice.ledger';
 import { InvoiceRepository } from './invoice.repository';
-import { L402_CLOCK, L402_DEFAULTS } from './l402.constants';
+import { L402_DEFAULTS } from './l402.constants';
 import { RootKeyRepository } from './root-key.repository';
 import { CachedRootKeyStore } from './root-key.store';
+import { CLOCK } from '../common/clock.module';
 
 /** What one purge round did. */
 export interface PurgeResult {
@@ -29,7 +30,7 @@ export class ChallengePurger implements OnApplicationBootstrap, OnApplicationShu
   private readonly job = new PeriodicJob('l402-purge', L402_DEFAULTS.purgeIntervalMs, () => this.purgeExpired());
 
   constructor(
-    @Inject(L402_CLOCK) private readonly clock: Clock,
+    @Inject(CLOCK) private readonly clock: Clock,
     private readonly invoices: InvoiceRepository,
     private readonly rootKeys: RootKeyRepository,
     private readonly store: CachedRootKeyStore,

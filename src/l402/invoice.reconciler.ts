@@ -6,7 +6,8 @@ import { LIGHTNING } from '../lightning/lightning.module';
 import type { InvoiceStatus, LightningService } from '../lightning/lightning.service';
 import { L402Invoice } from './invoice.entity';
 import { InvoiceRepository } from './invoice.repository';
-import { L402_CLOCK, L402_DEFAULTS } from './l402.constants';
+import { L402_DEFAULTS } from './l402.constants';
+import { CLOCK } from '../common/clock.module';
 
 /** The memo ChallengeIssuer gives every invoice; it tells satgate's invoices from the node's others. */
 const MEMO = /^L402 access to (.{1,64}) \(satgate\)$/;
@@ -40,7 +41,7 @@ export class InvoiceReconciler implements OnApplicationBootstrap, OnApplicationS
 
   constructor(
     @Inject(LIGHTNING) private readonly lightning: LightningService | null,
-    @Inject(L402_CLOCK) private readonly clock: Clock,
+    @Inject(CLOCK) private readonly clock: Clock,
     private readonly invoices: InvoiceRepository,
   ) {}
 

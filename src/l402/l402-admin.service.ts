@@ -2,7 +2,6 @@ import { Inject, Injectable, NotFoundException } from '@nestjs/common';
 import type { Clock } from '../core/l402';
 import type { L402Invoice } from './invoice.entity';
 import { InvoiceRepository } from './invoice.repository';
-import { L402_CLOCK } from './l402.constants';
 import type {
   AdminPage,
   L402InvoiceListDto,
@@ -14,6 +13,7 @@ import type {
 import type { L402RootKey } from './root-key.entity';
 import { RootKeyRepository } from './root-key.repository';
 import { CachedRootKeyStore } from './root-key.store';
+import { CLOCK } from '../common/clock.module';
 
 const DEFAULT_LIMIT = 50;
 const iso = (d: Date | null): string | null => (d ? new Date(d).toISOString() : null);
@@ -25,7 +25,7 @@ export class L402AdminService {
     private readonly rootKeys: RootKeyRepository,
     private readonly invoices: InvoiceRepository,
     private readonly store: CachedRootKeyStore,
-    @Inject(L402_CLOCK) private readonly clock: Clock,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   /**

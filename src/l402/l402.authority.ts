@@ -29,9 +29,10 @@ import {
 import { InvalidationBus } from '../database/invalidation.bus';
 import { ChallengeIssuer } from './challenge.issuer';
 import { InvoiceLedger } from './invoice.ledger';
-import { DEFAULT_SERVICE, L402_CLOCK, ROOT_KEY_TOPIC } from './l402.constants';
+import { DEFAULT_SERVICE, ROOT_KEY_TOPIC } from './l402.constants';
 import { CachedRootKeyStore } from './root-key.store';
 import { VerifiedCredentialCache } from './verified-credential.cache';
+import { CLOCK } from '../common/clock.module';
 
 /**
  * Refusals decided after the signature checked out: the token is authentic, so the grant stored with its
@@ -58,7 +59,7 @@ export class L402AuthorityService implements L402Authority, OnModuleInit {
 
   constructor(
     private readonly rootKeys: CachedRootKeyStore,
-    @Inject(L402_CLOCK) private readonly clock: Clock,
+    @Inject(CLOCK) private readonly clock: Clock,
     private readonly bus: InvalidationBus,
     @Inject(APP_CONFIG) private readonly config: RuntimeConfig,
     private readonly ledger: InvoiceLedger,

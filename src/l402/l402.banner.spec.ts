@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { SatgateRuntime } from '../bootstrap/runtime';
+import type { SatgateRuntime } from '../config/runtime';
 import { l402BannerSection } from './l402.banner';
 
 describe('l402BannerSection', () => {

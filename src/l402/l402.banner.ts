@@ -1,9 +1,9 @@
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import * as path from 'node:path';
-import type { BannerSection } from '../bootstrap/banner';
-import { BannerService } from '../bootstrap/banner.sections';
-import { SATGATE_RUNTIME } from '../bootstrap/runtime.module';
-import type { SatgateRuntime } from '../bootstrap/runtime';
+import type { BannerSection } from '../common/banner.service';
+import { BannerService } from '../common/banner.service';
+import { SATGATE_RUNTIME } from '../config/runtime';
+import type { SatgateRuntime } from '../config/runtime';
 import { DEMO_PAID_REQUIREMENT } from './demo.controller';
 
 /** Order of the section among the banner's feature sections. */

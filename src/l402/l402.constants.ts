@@ -1,4 +1,3 @@
-import type { Clock } from '../core/l402';
 
 /** The service named in `services=` when a requirement names none (the issue's default). */
 export const DEFAULT_SERVICE = 'satgate';
@@ -52,11 +51,3 @@ export const L402_DEFAULTS = {
   /** Most payment hashes remembered as settled (strict mode) per instance. */
   settledCacheSize: 100_000,
 } as const;
-
-/** Injection token of the L402 clock: minting and verification read time only from it (tests move it). */
-export const L402_CLOCK = Symbol('L402_CLOCK');
-
-/** The production clock. A mutable object so tests can fake time through `app.get(L402_CLOCK)`. */
-export function systemClock(): Clock {
-  return { now: () => new Date() };
-}

@@ -13,13 +13,14 @@ import { L402AdminController, L402InvoicesAdminController } from './l402-admin.c
 import { L402AdminService } from './l402-admin.service';
 import { L402AuthorityService } from './l402.authority';
 import { L402Banner } from './l402.banner';
-import { L402_CLOCK, systemClock } from './l402.constants';
 import { L402PricingRegistry } from './pricing.registry';
 import { L402RootKey } from './root-key.entity';
 import { RootKeyRepository } from './root-key.repository';
 import { CachedRootKeyStore } from './root-key.store';
 import { SettlementCursor } from './settlement-cursor.entity';
 import { SettlementFollower } from './settlement.follower';
+import { BannerModule } from '../common/banner.service';
+import { ClockModule } from '../common/clock.module';
 
 /**
  * The Nest side of the L402 paywall (docs/architecture.md, "Modules"): implements the access layer's `L402Authority`
@@ -30,10 +31,9 @@ import { SettlementFollower } from './settlement.follower';
  */
 @Global()
 @Module({
-  imports: [TypeOrmModule.forFeature([L402RootKey, L402Invoice, SettlementCursor])],
+  imports: [TypeOrmModule.forFeature([L402RootKey, L402Invoice, SettlementCursor]), BannerModule, ClockModule],
   controllers: [L402AdminController, L402InvoicesAdminController, DemoPaidController],
   providers: [
-    { provide: L402_CLOCK, useFactory: systemClock },
     RootKeyRepository,
     InvoiceRepository,
     CachedRootKeyStore,
@@ -49,6 +49,6 @@ import { SettlementFollower } from './settlement.follower';
     L402AdminService,
     L402Banner,
   ],
-  exports: [L402_AUTHORITY, L402PricingRegistry, L402_CLOCK],
+  exports: [L402_AUTHORITY, L402PricingRegistry],
 })
 export class L402Module {}

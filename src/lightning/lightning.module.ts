@@ -1,6 +1,6 @@
 import { Global, Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
-import { SATGATE_RUNTIME } from '../bootstrap/runtime.module';
-import type { SatgateRuntime } from '../bootstrap/runtime';
+import { SATGATE_RUNTIME } from '../config/runtime';
+import type { SatgateRuntime } from '../config/runtime';
 import { logger } from '../common/logger';
 import { LIGHTNING_HEALTH } from '../health/health.module';
 import type { HealthIndicator, HealthReport } from '../health/health.indicator';

@@ -10,8 +10,8 @@ import {
   ValidatedAuthorization,
 } from './authorization-flow.port';
 import { BrowserContext, BrowserRequest, BrowserSessions } from './browser.sessions';
-import { authorizePageUrl, LOGIN_PATHS, MAX_AUTHORIZATION_QUERY_LENGTH, queryParams } from './login.paths';
-import { page, PageResult, redirect } from './page.result';
+import { authorizePageUrl, LOGIN_PATHS, MAX_AUTHORIZATION_QUERY_LENGTH, queryParams } from '../common/login.paths';
+import { page, PageResult, redirect } from '../common/html/page.result';
 import { renderConsentPage } from './pages/consent.page';
 import { renderErrorPage } from './pages/error.page';
 import { renderSignInPage } from './pages/sign-in.page';

@@ -1,15 +1,16 @@
-import { Controller, Get, Post, Req, Res } from '@nestjs/common';
+import { Controller, Get, Post, Req, Res, Inject } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Public } from '../access/access.decorators';
 import { logger } from '../common/logger';
 import { DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnavailable } from '../database/database-unavailable';
-import { OAuthClock } from '../oauth/oauth.clock';
 import { AccountPagesService } from './account-pages.service';
 import type { BrowserRequest } from './browser.sessions';
 import { LoginFlowService } from './login-flow.service';
-import { page, PageResult, writePage } from './page.result';
+import { page, PageResult, writePage } from '../common/html/page.result';
 import { renderErrorPage } from './pages/error.page';
+import { CLOCK } from '../common/clock.module';
+import type { Clock } from '../core/clock';
 
 /**
  * Server-rendered pages for people in a browser. Public at the guard: each page checks the session cookie
@@ -22,7 +23,7 @@ export class LoginController {
   constructor(
     private readonly flow: LoginFlowService,
     private readonly pages: AccountPagesService,
-    private readonly clock: OAuthClock,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   @Get('authorize')
@@ -67,7 +68,7 @@ export class LoginController {
 
   /**
    * Runs a handler at the injected clock's now (sessions, throttle windows and codes all follow the one
-   * OAuthClock) and writes its page; an unexpected failure is a generic 500 page with the cause logged.
+   * CLOCK) and writes its page; an unexpected failure is a generic 500 page with the cause logged.
    */
   private async respond(req: FastifyRequest, reply: FastifyReply, handler: (r: BrowserRequest, now: Date) => Promise<PageResult>): Promise<void> {
     let result: PageResult;

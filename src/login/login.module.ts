@@ -16,13 +16,14 @@ import { SignInService } from './sign-in.service';
 import { SignInThrottle } from './sign-in.throttle';
 import { ThrottleCounterRow } from './throttle-counter.entity';
 import { ThrottleRepository } from './throttle.repository';
+import { ClockModule } from '../common/clock.module';
 
 /**
  * Browser sign-in and consent for `/oauth/authorize`: local accounts sign in at /login/..., approve
  * or deny apps, and manage connected apps. The OAuth module is reached only through AUTHORIZATION_FLOW.
  */
 @Module({
-  imports: [AccountsModule, OAuthModule, TypeOrmModule.forFeature([LoginSession, ThrottleCounterRow])],
+  imports: [AccountsModule, OAuthModule, ClockModule, TypeOrmModule.forFeature([LoginSession, ThrottleCounterRow])],
   controllers: [LoginController],
   providers: [
     { provide: AUTHORIZATION_FLOW, useClass: OAuthFlowAdapter },

@@ -1,8 +1,9 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { BudgetsService } from '../budgets/budgets.service';
 import { type BudgetLimit, budgetInWords } from '../core/budget';
 import { isOAuthError, ScopeRegistry } from '../core/oauth';
-import { OAuthClock } from '../oauth/oauth.clock';
+import { CLOCK } from '../common/clock.module';
+import type { Clock } from '../core/clock';
 import { AuthorizationRequest, AuthorizationService } from '../oauth/authorization.service';
 import { GrantsService, NoGrantForClient } from '../oauth/grants.service';
 import {
@@ -26,7 +27,7 @@ export class OAuthFlowAdapter implements AuthorizationFlowPort {
     private readonly grants: GrantsService,
     private readonly scopes: ScopeRegistry,
     private readonly budgets: BudgetsService,
-    private readonly clock: OAuthClock,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   async validate(params: Record<string, string | string[]>): Promise<ValidatedAuthorization> {

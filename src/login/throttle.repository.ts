@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, LessThan, Repository } from 'typeorm';
 import { ThrottleCounterRow } from './throttle-counter.entity';
-import { rowsOf } from '../oauth/sql.rows';
+import { rowsOf } from '../database/sql.rows';
 import type { ThrottleCounter } from './throttle.policy';
 
 /** Named queries over `login_throttle`. */

@@ -29,13 +29,14 @@ import {
 } from '../core/oauth';
 import { BudgetsService, SPENDING_SCOPE } from '../budgets/budgets.service';
 import { type BudgetLimit, offeredBudget, parseBudgetRequest } from '../core/budget';
-import { loginAuthorizeLocation } from '../login/login.paths';
+import { loginAuthorizeLocation } from '../common/login.paths';
 import { ResourceOwnerResolver } from '../users/resource-owner.resolver';
 import type { ResourceOwner } from '../users/resource-owner';
 import { OAuthAuthorizationCode } from './authorization-code.entity';
 import { wantsHtml } from './authorize.page';
 import { CodesRepository } from './codes.repository';
-import { OAuthClock } from './oauth.clock';
+import { CLOCK } from '../common/clock.module';
+import type { Clock } from '../core/clock';
 
 /** Authorization codes live 5 minutes (RFC 6749 §4.1.2: short lived, a maximum of 10 minutes recommended). */
 export const CODE_LIFETIME_SECONDS = 300;
@@ -90,7 +91,7 @@ export class AuthorizationService {
     private readonly scopes: ScopeRegistry,
     private readonly codes: CodesRepository,
     private readonly owners: ResourceOwnerResolver,
-    private readonly clock: OAuthClock,
+    @Inject(CLOCK) private readonly clock: Clock,
     private readonly budgets: BudgetsService,
   ) {}
 

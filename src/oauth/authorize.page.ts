@@ -1,8 +1,8 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { OAuthError } from '../core/oauth';
-import { PAGE_HEADERS } from '../login/page.result';
-import { escapeHtml } from '../login/pages/html.escape';
-import { layout } from '../login/pages/page.layout';
+import { PAGE_HEADERS } from '../common/html/page.result';
+import { escapeHtml } from '../common/html/html.escape';
+import { layout } from '../common/html/page.layout';
 
 /** True when the caller is a browser asking for a page rather than an API client asking for JSON. */
 export function wantsHtml(req: Pick<FastifyRequest, 'headers'>): boolean {

@@ -1,15 +1,16 @@
-import { Injectable, OnModuleInit } from '@nestjs/common';
+import { Injectable, OnModuleInit, Inject } from '@nestjs/common';
 import type { BearerAuthenticator, GrantStatus } from '../access/access.ports';
 import type { OAuthPrincipal } from '../access/principal';
 import { hashSecret } from '../core/oauth';
 import { isDatabaseUnavailable } from '../database/database-unavailable';
 import { INVALIDATE_ALL, InvalidationBus } from '../database/invalidation.bus';
 import { GrantsRepository } from './grants.repository';
-import { OAuthClock } from './oauth.clock';
 import { OAUTH_CLIENT_TOPIC, OAUTH_GRANT_TOPIC, OAUTH_TOKEN_TOPIC } from './oauth.topics';
 import { INVALID, TokenCache } from './token.cache';
 import { grantPrincipalOf, principalOf, tokenProblem } from './token.validity';
 import { TokensRepository } from './tokens.repository';
+import { CLOCK } from '../common/clock.module';
+import type { Clock } from '../core/clock';
 
 /** Tokens are 43 characters; anything far longer is not ours and is refused before hashing. */
 const MAX_TOKEN_LENGTH = 512;
@@ -30,7 +31,7 @@ export class OAuthBearerAuthenticator implements BearerAuthenticator, OnModuleIn
   constructor(
     private readonly tokens: TokensRepository,
     private readonly grants: GrantsRepository,
-    private readonly clock: OAuthClock,
+    @Inject(CLOCK) private readonly clock: Clock,
     private readonly bus: InvalidationBus,
   ) {}
 

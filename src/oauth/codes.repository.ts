@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { OAuthAuthorizationCode } from './authorization-code.entity';
-import { rowsOf } from './sql.rows';
+import { rowsOf } from '../database/sql.rows';
 
 /** Named queries over `oauth_authorization_codes`. */
 @Injectable()

@@ -1,8 +1,8 @@
 import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { BannerService } from '../bootstrap/banner.sections';
-import type { BannerSection } from '../bootstrap/banner';
+import { BannerService } from '../common/banner.service';
+import type { BannerSection } from '../common/banner.service';
 import { ClientsService } from '../clients/clients.service';
 import { APP_CONFIG } from '../config/config.module';
 import type { RuntimeConfig } from '../config/config.types';
@@ -10,8 +10,9 @@ import { formatScope, ScopeRegistry } from '../core/oauth';
 import { signUserJwt } from '../users/user-jwt.signer';
 import { GrantsRepository } from './grants.repository';
 import { GrantsService } from './grants.service';
-import { OAuthClock } from './oauth.clock';
 import { type IssuedTokens, TokenIssuer } from './token.issuer';
+import { CLOCK } from '../common/clock.module';
+import type { Clock } from '../core/clock';
 
 /** What Alby's mock server preloads: a confidential client `id`/`secret` redirecting to localhost:8080. */
 export const DEMO_CLIENT = Object.freeze({
@@ -45,7 +46,7 @@ export class DemoSeeder implements OnApplicationBootstrap {
     private readonly issuer: TokenIssuer,
     private readonly scopes: ScopeRegistry,
     private readonly banner: BannerService,
-    private readonly clock: OAuthClock,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {

@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, NotFoundException, Param, ParseUUIDPipe, Patch, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, NotFoundException, Param, ParseUUIDPipe, Patch, Query, Inject } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { AdminOnly } from '../access/access.decorators';
 import { BudgetUpdateDto } from '../budgets/budget.dto';
@@ -9,7 +9,8 @@ import { AdminPageDto, type AdminPage } from '../l402/l402-admin.dto';
 import type { OAuthGrant } from './grant.entity';
 import { GrantsRepository } from './grants.repository';
 import { GrantsService } from './grants.service';
-import { OAuthClock } from './oauth.clock';
+import { CLOCK } from '../common/clock.module';
+import type { Clock } from '../core/clock';
 
 /** A grant as the operator sees it: who, which app, what it may do, its budget and usage. Never a token. */
 export interface AdminGrantView {
@@ -57,7 +58,7 @@ export class GrantsAdminController {
     private readonly grants: GrantsRepository,
     private readonly grantsService: GrantsService,
     private readonly budgets: BudgetsService,
-    private readonly clock: OAuthClock,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   @Get()

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { OAuthGrant } from './grant.entity';
-import { rowsOf } from './sql.rows';
+import { rowsOf } from '../database/sql.rows';
 
 /** A grant with its client's allowed scopes and its newest access token id (for `grantStatus`). */
 export interface GrantStatusRecord {

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Inject } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
@@ -11,9 +11,10 @@ import type { ResourceOwner } from '../users/resource-owner';
 import { CodesRepository } from './codes.repository';
 import { OAuthGrant, type GrantOrigin } from './grant.entity';
 import { GrantsRepository } from './grants.repository';
-import { OAuthClock } from './oauth.clock';
 import { OAUTH_GRANT_TOPIC } from './oauth.topics';
 import { TokensRepository } from './tokens.repository';
+import { CLOCK } from '../common/clock.module';
+import type { Clock } from '../core/clock';
 
 /** Why a grant was revoked (stored, logged; never sent to clients). */
 export type RevocationReason = 'code_reuse' | 'refresh_reuse' | 'user' | 'client_revoked' | 'account_disabled' | 'admin';
@@ -71,7 +72,7 @@ export class GrantsService {
     private readonly codes: CodesRepository,
     private readonly scopes: ScopeRegistry,
     private readonly bus: InvalidationBus,
-    private readonly clock: OAuthClock,
+    @Inject(CLOCK) private readonly clock: Clock,
     private readonly budgets: BudgetsService,
   ) {}
 

@@ -23,13 +23,14 @@ import { GrantsRepository } from './grants.repository';
 import { GrantsService } from './grants.service';
 import { AlbyIntrospectionController } from './introspection.controller';
 import { MetadataController } from './metadata.controller';
-import { OAuthClockModule } from './oauth.clock';
+import { ClockModule } from '../common/clock.module';
 import { OAuthPurger } from './oauth.purger';
 import { OAuthToken } from './token.entity';
 import { TokenController } from './token.controller';
 import { TokenEndpointService } from './token-endpoint.service';
 import { TokenIssuer } from './token.issuer';
 import { TokensRepository } from './tokens.repository';
+import { BannerModule } from '../common/banner.service';
 
 /**
  * The OAuth2 authorization server: /oauth/* endpoints, grants, tokens, connected apps, demo seed.
@@ -38,7 +39,7 @@ import { TokensRepository } from './tokens.repository';
  */
 @Global()
 @Module({
-  imports: [TypeOrmModule.forFeature([OAuthGrant, OAuthAuthorizationCode, OAuthToken]), ClientsModule, UsersModule, OAuthClockModule, BudgetsModule],
+  imports: [TypeOrmModule.forFeature([OAuthGrant, OAuthAuthorizationCode, OAuthToken]), ClientsModule, UsersModule, ClockModule, BannerModule, BudgetsModule],
   controllers: [
     AuthorizeController,
     TokenController,
@@ -72,7 +73,6 @@ import { TokensRepository } from './tokens.repository';
     GrantsService,
     ClientsModule,
     UsersModule,
-    OAuthClockModule,
     BudgetsModule,
   ],
 })

@@ -1,10 +1,11 @@
-import { Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { Injectable, OnApplicationBootstrap, OnModuleDestroy, Inject } from '@nestjs/common';
 import { logger } from '../common/logger';
 import { PeriodicJob } from '../common/periodic-job';
 import { CodesRepository } from './codes.repository';
 import { GrantsRepository } from './grants.repository';
-import { OAuthClock } from './oauth.clock';
 import { TokensRepository } from './tokens.repository';
+import { CLOCK } from '../common/clock.module';
+import type { Clock } from '../core/clock';
 
 /** How often each instance purges (every instance may; the deletes are idempotent). */
 export const PURGE_INTERVAL_MS = 10 * 60 * 1000;
@@ -23,7 +24,7 @@ export interface PurgeResult {
 /**
  * Deletes what can never be used again: authorization codes past their expiry plus a day, and tokens and
  * grants revoked or expired more than 30 days ago. Without it those tables only grow (every refresh adds a
- * pair, every authorization a code). Runs every 10 minutes on the OAuthClock's time, so tests move the clock
+ * pair, every authorization a code). Runs every 10 minutes on the one CLOCK's time, so tests move the clock
  * and call {@link purge} instead of waiting.
  */
 @Injectable()
@@ -34,7 +35,7 @@ export class OAuthPurger implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly codes: CodesRepository,
     private readonly tokens: TokensRepository,
     private readonly grants: GrantsRepository,
-    private readonly clock: OAuthClock,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   onApplicationBootstrap(): void {

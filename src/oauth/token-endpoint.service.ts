@@ -21,11 +21,12 @@ import { type BudgetRenewal, type BudgetView, PAYMENT_BUDGET_TYPE } from '../cor
 import { GrantRegistry } from './grants/grant.registry';
 import { GrantsRepository } from './grants.repository';
 import { GrantsService } from './grants.service';
-import { OAuthClock } from './oauth.clock';
 import { OAUTH_TOKEN_TOPIC } from './oauth.topics';
 import type { TokenResponse } from './token.issuer';
 import { effectiveScopes, tokenProblem } from './token.validity';
 import { TokensRepository } from './tokens.repository';
+import { CLOCK } from '../common/clock.module';
+import type { Clock } from '../core/clock';
 
 /** RFC 7662 §2.2 response. Inactive tokens answer `{active: false}` and nothing else. */
 export type IntrospectionResponse =
@@ -84,7 +85,7 @@ export class TokenEndpointService {
     private readonly grants: GrantsService,
     private readonly scopes: ScopeRegistry,
     private readonly bus: InvalidationBus,
-    private readonly clock: OAuthClock,
+    @Inject(CLOCK) private readonly clock: Clock,
     private readonly budgets: BudgetsService,
   ) {}
 

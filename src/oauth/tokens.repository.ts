@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
-import { rowsOf } from './sql.rows';
+import { rowsOf } from '../database/sql.rows';
 import { OAuthToken, type TokenKind } from './token.entity';
 
 /** A token with what deciding its validity needs: its grant's state and its client's allowed scopes. */

@@ -2,12 +2,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { UserJwtRejected } from '../core/oauth';
 import type { RuntimeConfig } from '../config/config.types';
-import type { OAuthClock } from '../oauth/oauth.clock';
 import { ResourceOwnerResolver, userJwtOf } from './resource-owner.resolver';
 import { signUserJwt } from './user-jwt.signer';
+import type { Clock } from '../core/clock';
 
 const SECRET = 'unit-test-secret-0123456789';
-const clock = { now: () => new Date(1_700_000_000_000) } as OAuthClock;
+const clock = { now: () => new Date(1_700_000_000_000) } as Clock;
 const resolver = new ResourceOwnerResolver({ jwtSecret: SECRET } as RuntimeConfig, clock);
 
 test('userJwtOf reads `Bearer <jwt>` (any case) and a bare JWT, nothing else', () => {

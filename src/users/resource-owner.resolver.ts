@@ -3,8 +3,9 @@ import type { FastifyRequest } from 'fastify';
 import { APP_CONFIG } from '../config/config.module';
 import type { RuntimeConfig } from '../config/config.types';
 import { InvalidToken, UserJwtRejected, verifyUserJwt } from '../core/oauth';
-import { OAuthClock } from '../oauth/oauth.clock';
 import type { ResourceOwner } from './resource-owner';
+import { CLOCK } from '../common/clock.module';
+import type { Clock } from '../core/clock';
 
 /** Grants store the user's id and identifier in 200-character columns. */
 const MAX_CLAIM_LENGTH = 200;
@@ -22,7 +23,7 @@ const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
 export class ResourceOwnerResolver {
   constructor(
     @Inject(APP_CONFIG) private readonly config: RuntimeConfig,
-    private readonly clock: OAuthClock,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   /**

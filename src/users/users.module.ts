@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AccountsModule } from '../accounts/accounts.module';
-import { OAuthClockModule } from '../oauth/oauth.clock';
+import { ClockModule } from '../common/clock.module';
 import { ResourceOwnerResolver } from './resource-owner.resolver';
 import { ResourceOwnerStatus } from './resource-owner.status';
 
@@ -9,7 +9,7 @@ import { ResourceOwnerStatus } from './resource-owner.status';
  * local account behind a grant is still enabled (ResourceOwnerStatus, asked by the token endpoint).
  */
 @Module({
-  imports: [OAuthClockModule, AccountsModule],
+  imports: [ClockModule, AccountsModule],
   providers: [ResourceOwnerResolver, ResourceOwnerStatus],
   exports: [ResourceOwnerResolver, ResourceOwnerStatus],
 })

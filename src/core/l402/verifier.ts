@@ -5,6 +5,9 @@ import { decodeIdentifier, identifierHash, type L402Identifier } from './identif
 import { verifyMacaroonSignature, type Macaroon } from './macaroon';
 import { decodeMacaroon } from './macaroon.codec';
 import { assertSatisfierConfig, checkCaveats, type CaveatTarget, type SatisfierConfig } from './satisfiers';
+import type { Clock } from '../clock';
+
+export type { Clock } from '../clock';
 
 /**
  * The L402 verification pipeline, cheapest check first (docs/protocol.md "Caveats"): the preimage against the
@@ -35,10 +38,6 @@ export interface RootKeyStore {
   getRootKey(idHash: Buffer): Promise<RootKeyRecord | undefined> | RootKeyRecord | undefined;
 }
 
-/** Injected time source, so tests use a fixed clock and expiry is testable. */
-export interface Clock {
-  now(): Date;
-}
 
 /** Dependencies and options of the verifier, in one object (docs/style.md, "Layers"). */
 export interface L402VerifierConfig extends SatisfierConfig {

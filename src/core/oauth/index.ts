@@ -2,7 +2,7 @@
  * Public surface of the framework-free OAuth core, so Nest modules import one path
  * (`../core/oauth`) instead of reaching into individual files.
  */
-export * from './clock';
+export * from '../clock';
 export * from './www-authenticate';
 export * from './errors';
 export * from './params';

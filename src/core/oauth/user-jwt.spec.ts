@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { SignJWT, decodeJwt, decodeProtectedHeader, jwtVerify } from 'jose';
-import { fixedClock } from './clock';
+import { fixedClock } from '../clock';
 import { InvalidToken } from './resource-errors';
 import { IDENTITY_JWT_LIFETIME_SECONDS, signIdentityJwt, UserJwtRejected, verifyUserJwt, type UserJwtFailure } from './user-jwt';
 

@@ -7,7 +7,7 @@
  * Built on `jose` (ESM-only; loaded through Node 20.19+ require(esm) from this CommonJS build).
  */
 import { SignJWT, jwtVerify } from 'jose';
-import type { Clock } from './clock';
+import type { Clock } from '../clock';
 import { InvalidToken } from './resource-errors';
 
 /** The only accepted algorithm. Pinned, not read from the token header (RFC 8725 §3.1, §2.1: `none` and alg confusion). */

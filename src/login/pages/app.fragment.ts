@@ -1,6 +1,6 @@
 import type { ClientDisplay } from '../authorization-flow.port';
-import { escapeHtml } from './html.escape';
-import { safeHttpUrl } from './page.layout';
+import { escapeHtml } from '../../common/html/html.escape';
+import { safeHttpUrl } from '../../common/html/page.layout';
 
 /** The app's image and a headline (trusted markup with `{app}` where the escaped app name goes), the name linking to its landing page when that is an http(s) URL. */
 export function appHeader(client: ClientDisplay, headline: string): string {

@@ -1,7 +1,7 @@
 import { formatSats } from '../../core/budget';
 import type { BudgetUsage, ConnectedApp } from '../authorization-flow.port';
-import { escapeHtml } from './html.escape';
-import { csrfField, layout, safeHttpUrl } from './page.layout';
+import { escapeHtml } from '../../common/html/html.escape';
+import { csrfField, layout, safeHttpUrl } from '../../common/html/page.layout';
 
 /** What the connected-apps page shows. */
 export interface ConnectedAppsPageModel {

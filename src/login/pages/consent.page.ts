@@ -1,8 +1,8 @@
 import { formatSats } from '../../core/budget';
 import type { BudgetOffer, ClientDisplay, ScopeDisplay } from '../authorization-flow.port';
 import { appHeader } from './app.fragment';
-import { escapeHtml } from './html.escape';
-import { csrfField, layout } from './page.layout';
+import { escapeHtml } from '../../common/html/html.escape';
+import { csrfField, layout } from '../../common/html/page.layout';
 
 /** What the consent page shows. */
 export interface ConsentPageModel {

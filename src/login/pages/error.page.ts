@@ -1,5 +1,5 @@
-import { escapeHtml } from './html.escape';
-import { layout } from './page.layout';
+import { escapeHtml } from '../../common/html/html.escape';
+import { layout } from '../../common/html/page.layout';
 
 /** An error the user must read because it cannot safely go back to the app (or there is no app). */
 export interface ErrorPageModel {

@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { renderConnectedAppsPage } from './connected-apps.page';
 import { renderConsentPage } from './consent.page';
 import { renderErrorPage } from './error.page';
-import { escapeHtml } from './html.escape';
-import { safeHttpUrl } from './page.layout';
+import { escapeHtml } from '../../common/html/html.escape';
+import { safeHttpUrl } from '../../common/html/page.layout';
 import { renderSignInPage } from './sign-in.page';
 
 const evil = { clientId: 'c1', name: '<script>alert(1)</script> $& App', imageUrl: 'javascript:alert(1)', url: 'https://app.example/' };

@@ -1,7 +1,7 @@
 import type { ClientDisplay } from '../authorization-flow.port';
 import { appHeader } from './app.fragment';
-import { escapeHtml } from './html.escape';
-import { csrfField, layout } from './page.layout';
+import { escapeHtml } from '../../common/html/html.escape';
+import { csrfField, layout } from '../../common/html/page.layout';
 
 /** What the sign-in page shows. With `client` and `request` it is step one of an authorization. */
 export interface SignInPageModel {

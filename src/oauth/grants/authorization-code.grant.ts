@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Inject } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { BudgetsService, SPENDING_SCOPE } from '../../budgets/budgets.service';
@@ -15,10 +15,11 @@ import {
 import { ResourceOwnerStatus } from '../../users/resource-owner.status';
 import { CodesRepository } from '../codes.repository';
 import { GrantsService } from '../grants.service';
-import { OAuthClock } from '../oauth.clock';
 import { effectiveScopes } from '../token.validity';
 import { TokenIssuer, tokenResponse, type TokenResponse } from '../token.issuer';
 import { type GrantContext, type GrantHandler, readGrantParams } from './grant.handler';
+import { CLOCK } from '../../common/clock.module';
+import type { Clock } from '../../core/clock';
 
 const PARAMETERS = ['code', 'redirect_uri', 'code_verifier'] as const;
 
@@ -39,7 +40,7 @@ export class AuthorizationCodeGrant implements GrantHandler {
     private readonly grants: GrantsService,
     private readonly clients: ClientsService,
     private readonly issuer: TokenIssuer,
-    private readonly clock: OAuthClock,
+    @Inject(CLOCK) private readonly clock: Clock,
     private readonly owners: ResourceOwnerStatus,
     private readonly budgets: BudgetsService,
   ) {}

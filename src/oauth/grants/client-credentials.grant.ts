@@ -6,9 +6,10 @@ import { APP_CONFIG } from '../../config/config.module';
 import type { RuntimeConfig } from '../../config/config.types';
 import { assertScopeSubset, parseScope, ScopeRegistry, UnauthorizedClient } from '../../core/oauth';
 import { GrantsService } from '../grants.service';
-import { OAuthClock } from '../oauth.clock';
 import { TokenIssuer, tokenResponse, type TokenResponse } from '../token.issuer';
 import { type GrantContext, type GrantHandler, readGrantParams } from './grant.handler';
+import { CLOCK } from '../../common/clock.module';
+import type { Clock } from '../../core/clock';
 
 const PARAMETERS = ['scope'] as const;
 
@@ -28,7 +29,7 @@ export class ClientCredentialsGrant implements GrantHandler {
     private readonly scopes: ScopeRegistry,
     private readonly grants: GrantsService,
     private readonly issuer: TokenIssuer,
-    private readonly clock: OAuthClock,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   async handle({ client, params }: GrantContext): Promise<TokenResponse> {

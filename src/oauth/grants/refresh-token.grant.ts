@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Inject } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { logger } from '../../common/logger';
@@ -6,11 +6,12 @@ import { hashSecret, InvalidGrant, InvalidRequest, narrowScopes, type OAuthError
 import { ResourceOwnerStatus } from '../../users/resource-owner.status';
 import { OAuthGrant } from '../grant.entity';
 import { GrantsService } from '../grants.service';
-import { OAuthClock } from '../oauth.clock';
 import { effectiveScopes } from '../token.validity';
 import { TokenIssuer, tokenResponse, type TokenResponse } from '../token.issuer';
 import { TokensRepository } from '../tokens.repository';
 import { type GrantContext, type GrantHandler, readGrantParams } from './grant.handler';
+import { CLOCK } from '../../common/clock.module';
+import type { Clock } from '../../core/clock';
 
 const PARAMETERS = ['refresh_token', 'scope'] as const;
 
@@ -30,7 +31,7 @@ export class RefreshTokenGrant implements GrantHandler {
     private readonly tokens: TokensRepository,
     private readonly grants: GrantsService,
     private readonly issuer: TokenIssuer,
-    private readonly clock: OAuthClock,
+    @Inject(CLOCK) private readonly clock: Clock,
     private readonly owners: ResourceOwnerStatus,
   ) {}
 

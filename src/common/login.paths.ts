@@ -1,4 +1,4 @@
-/** The login pages' paths, in one place for the services, the pages and the OAuth hand-off. */
+/** The login pages' paths, in one place for the login services, the pages and the OAuth hand-off. */
 export const LOGIN_PATHS = {
   /** Sign-in without an app (then connected apps). */
   signIn: '/login',
@@ -40,7 +40,8 @@ export function queryParams(query: string): Record<string, string | string[]> {
 /**
  * Where `/oauth/authorize` sends a browser that brought no user JWT: this service's sign-in/consent page
  * with the same authorization parameters (query and, for a POST, form fields; repeated ones stay repeated
- * so validation still refuses them). The OAuth controller calls this — the one seam between the two modules.
+ * so validation still refuses them). The OAuth authorization service calls this; it lives in common/ so that
+ * oauth/ does not import login/ (login/ already depends on oauth/ through its authorization-flow port).
  */
 export function loginAuthorizeLocation(params: Readonly<Record<string, unknown>>): string {
   const query = new URLSearchParams();

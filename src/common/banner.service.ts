@@ -1,5 +1,7 @@
-import { Injectable } from '@nestjs/common';
-import type { BannerSection } from './banner';
+import { Injectable, Module } from '@nestjs/common';
+
+/** Lines a feature adds to the start-up banner (demo credentials, curl examples). */
+export type BannerSection = { title: string; lines: string[] };
 
 /**
  * Features add their demo lines (credentials, curl steps) here from onApplicationBootstrap; main.ts prints
@@ -19,3 +21,7 @@ export class BannerService {
     return Promise.all(sorted.map((s) => s.build()));
   }
 }
+
+/** Provides the one BannerService; features that contribute banner lines import it (no start-up code needed). */
+@Module({ providers: [BannerService], exports: [BannerService] })
+export class BannerModule {}
