@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { makePrivateSubdirSync, writePrivateFileSync } from '../common/private-dir';
+import { makePrivateSubdirSync, writePrivateFileSync } from '../core/files/private-dir';
 
 /**
  * One satgate per data dir: the embedded Postgres and regtest state are single-writer. A stale lock left by

@@ -1,5 +1,5 @@
 import type { AppConfig } from '../config/config.types';
-import { ensurePrivateDirSync, PrivateDirRules, tightenTree, UnsafeDirectoryError } from '../common/private-dir';
+import { ensurePrivateDirSync, PrivateDirRules, tightenTree, UnsafeDirectoryError } from '../core/files/private-dir';
 
 /** DATA_DIR exists but group or others can reach it, or it is not a directory of this user. */
 export class UnsafeDataDirError extends UnsafeDirectoryError {}

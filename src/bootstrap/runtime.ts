@@ -4,7 +4,7 @@ import type { SatgateRuntime } from '../config/runtime';
 import { startEmbeddedPostgres } from '../database/embedded-postgres';
 import { waitForDatabase } from '../database/database.wait';
 import { startDemoOrigin } from '../demo/demo-origin';
-import { writePrivateFileSync } from '../common/private-dir';
+import { writePrivateFileSync } from '../core/files/private-dir';
 import { prepareDataDir, usesDataDir } from './data-dir';
 import { lockDataDir } from './data-dir-lock';
 import { resolveSecrets } from './secrets';

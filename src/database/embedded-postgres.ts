@@ -1,7 +1,7 @@
 import { fork, ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
 import { logger } from '../common/logger';
-import { makePrivateSubdirSync, writePrivateFileSync } from '../common/private-dir';
+import { makePrivateSubdirSync, writePrivateFileSync } from '../core/files/private-dir';
 
 /** A running embedded Postgres: its connection URL and how to stop it. */
 export interface EmbeddedPostgres {

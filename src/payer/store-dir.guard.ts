@@ -3,9 +3,9 @@
  * owner can enter — the same rule as satgate's DATA_DIR (common/private-dir.ts): a directory the store
  * creates is made 0700, one that already exists is checked, never chmodded, and refused with the fix.
  */
-import { ensurePrivateDir as ensure, PrivateDirRules, UnsafeDirectoryError } from '../common/private-dir';
+import { ensurePrivateDir as ensure, PrivateDirRules, UnsafeDirectoryError } from '../core/files/private-dir';
 
-export { shellQuote } from '../common/private-dir';
+export { shellQuote } from '../core/files/private-dir';
 
 const STORE_RULES: PrivateDirRules = {
   what: 'token store directory',

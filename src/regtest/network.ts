@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { ensurePrivateDirSync, writePrivateFileSync, type PrivateDirRules } from '../common/private-dir';
+import { ensurePrivateDirSync, writePrivateFileSync, type PrivateDirRules } from '../core/files/private-dir';
 import { serveNode, type NodeServer } from './grpc.server';
 import { AtomicJsonFile } from './json-file.store';
 import { MacaroonVerifier, mintMacaroon, type MacaroonRole } from './lnd.macaroon';

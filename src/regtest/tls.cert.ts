@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { writePrivateFileSync } from '../common/private-dir';
+import { writePrivateFileSync } from '../core/files/private-dir';
 import { X509Certificate } from 'node:crypto';
 import { generate } from 'selfsigned';
 
